@@ -185,6 +185,29 @@ final class Inspection {
         return credentials.mayExecute(a.mode(), a.uid(), a.gid());
     }
 
+    /**
+     * The first directory on {@code resolvedPath} that the credentials may not search, for unprivileged callers
+     * (the tree itself is walked with execguard's own, usually greater, rights). Directories reached only through
+     * symlinks before resolution are not checked.
+     */
+    Optional<String> unsearchableDirectory(String resolvedPath) {
+        if (credentials.dacOverride()) {
+            return Optional.empty();
+        }
+        int slash = 0;
+        while ((slash = resolvedPath.indexOf('/', slash + 1)) > 0) {
+            String dir = resolvedPath.substring(0, slash);
+            Lookup l = tree.lookup(dir, "/");
+            if (l.isFound()) {
+                FileAttributes a = l.attributes().orElseThrow();
+                if (!credentials.mayExecute(a.mode(), a.uid(), a.gid())) {
+                    return Optional.of(dir);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** True when the permission check only needs one execute bit (CAP_DAC_OVERRIDE). */
     boolean privileged() {
         return credentials.dacOverride();

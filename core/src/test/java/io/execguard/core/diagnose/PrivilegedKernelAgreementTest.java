@@ -76,6 +76,14 @@ class PrivilegedKernelAgreementTest {
         asUser(user, "0710", 0, nobody, Cause.OK);
         asUser(user, "0610", nobody, nobody, Cause.NO_EXECUTE_PERMISSION);
         asUser(user, "0601", nobody, 0, Cause.NO_EXECUTE_PERMISSION);
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path inside = Files.write(closed.resolve("prog"), ElfBuilder.x86_64().build());
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest.builder(inside.toString()).credentials(user)
+                .build());
+        assertEquals(Cause.NO_EXECUTE_PERMISSION, d.cause(), d::toString);
+        ExecProbe.assertKernelAgrees(d, ExecProbe.execAs(nobody, nobody, inside.toString(), dir));
     }
 
     private void asUser(Credentials user, String mode, int owner, int group, Cause expected) throws Exception {
