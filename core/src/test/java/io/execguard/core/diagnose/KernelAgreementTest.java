@@ -210,6 +210,11 @@ class KernelAgreementTest {
                     Path ld = write(d, "ld-arm", ElfBuilder.foreign(183, true, false).type(ElfBuilder.ET_DYN).build(), "755");
                     return exe(d, "ldarm", ElfBuilder.x86_64().interpreter(ld.toString()).build());
                 }),
+                new Fixture("loader cut in half (SIGSEGV)", ELF_INTERPRETER_INVALID, d -> {
+                    byte[] ld = Files.readAllBytes(Path.of("/lib64/ld-linux-x86-64.so.2"));
+                    Path half = write(d, "ld-half", Arrays.copyOf(ld, ld.length / 2), "755");
+                    return exe(d, "ldhalf", ElfBuilder.x86_64().interpreter(half.toString()).build());
+                }),
                 new Fixture("loader with bad program headers (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
                     Path ld = write(d, "ld-bad", ElfBuilder.x86_64().type(ElfBuilder.ET_DYN).phentsize(12).build(), "755");
                     return exe(d, "ldbad", ElfBuilder.x86_64().interpreter(ld.toString()).build());
