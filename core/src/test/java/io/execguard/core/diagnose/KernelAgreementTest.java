@@ -179,6 +179,18 @@ class KernelAgreementTest {
 
     private static List<Fixture> loaders() {
         return List.of(
+                new Fixture("synthetic loader that runs", OK, d -> {
+                    Path ld = write(d, "ld-ok", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "withld", ElfBuilder.x86_64().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an i386 loader (compat loader path)", compatCause(), d -> {
+                    Path ld = write(d, "ld-i386", ElfBuilder.i386().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an x86-64 loader (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
+                    Path ld = write(d, "ld-64", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld64", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
                 new Fixture("loader missing", ELF_INTERPRETER_MISSING, d -> exe(d, "nold", ElfBuilder.x86_64().interpreter(d.resolve("no/ld.so").toString()).build())),
                 new Fixture("musl binary on glibc", ELF_INTERPRETER_MISSING, d -> {
                     assumeFalse(Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")), "musl is installed here");
