@@ -26,7 +26,6 @@ final class EcsElf {
         g.writeObjectFieldStart("header");
         field(g, "class", elf.string("class"));
         field(g, "data", data);
-        field(g, "machine", machine);
         field(g, "type", elf.string("type"));
         g.writeEndObject();
         g.writeEndObject();

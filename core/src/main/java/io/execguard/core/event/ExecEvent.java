@@ -217,7 +217,7 @@ public final class ExecEvent {
 
     /** Builds an {@link ExecEvent}. Every field except action and dataset is optional. */
     public static final class Builder {
-        private final EventAction action;
+        private EventAction action;
         private final EventDataset dataset;
         private String id;
         private Instant timestamp;
@@ -242,6 +242,13 @@ public final class ExecEvent {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
         }
 
+        /** Changes the action, e.g. to turn a copied {@code exec-shell-fallback} into {@code exec-blocked}. */
+        public Builder action(EventAction action) {
+            this.action = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /** {@code event.id}; null (the default) picks a random UUID. */
         public Builder id(String id) {
             this.id = id;
             return this;
