@@ -32,7 +32,7 @@ public final class ContainerIds {
     private static final Pattern BARE = Pattern.compile(HEX64);
     private static final Pattern GENERIC = Pattern.compile(".*-" + HEX64 + "(?:\\.scope)?");
     private static final Pattern POD = Pattern.compile(
-            "(?:.*-)?pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\\.slice)?");
+            "(?:.*-)?pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\\.slice)?(?::.*)?");
 
     private ContainerIds() {
     }

@@ -2,7 +2,6 @@ package io.execguard.core.context;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -72,7 +71,7 @@ public final class HostInfo {
 
     private static Optional<String> readLine(Path file) {
         try {
-            String s = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+            String s = new String(ProcessContextReader.readProcFile(file), StandardCharsets.UTF_8).trim();
             return s.isEmpty() ? Optional.empty() : Optional.of(s);
         } catch (IOException | SecurityException e) {
             return Optional.empty();

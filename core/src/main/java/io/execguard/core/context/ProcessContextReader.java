@@ -1,9 +1,9 @@
 package io.execguard.core.context;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -175,7 +175,7 @@ final class ProcessContextReader {
     }
 
     private String readText(Path dir, String file) throws IOException {
-        byte[] bytes = Files.readAllBytes(dir.resolve(file));
+        byte[] bytes = readProcFile(dir.resolve(file));
         listener.afterRead(file);
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -188,13 +188,22 @@ final class ProcessContextReader {
     /** The file's bytes, or null when it cannot be read (absent, EACCES, EINVAL from an LSM-less attr file). */
     private byte[] readBytesOptional(Path dir, String file) {
         try {
-            return Files.readAllBytes(dir.resolve(file));
-        } catch (NoSuchFileException e) {
-            return null;
+            return readProcFile(dir.resolve(file));
         } catch (IOException | SecurityException e) {
             return null;
         } finally {
             listener.afterRead(file);
+        }
+    }
+
+    /**
+     * Reads a whole /proc file with one large read. {@link Files#readAllBytes} must not be used: for a file that
+     * reports size 0 it reads one byte first, and many /proc and /proc/sys handlers answer a read at a non-zero
+     * offset with end-of-file (JDK 17 returns "3" for a pid_max of 32768 - seen on Linux 6.18).
+     */
+    static byte[] readProcFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readAllBytes();
         }
     }
 
