@@ -55,7 +55,7 @@ public final class Redactor {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?i)(\\b[A-Za-z_][A-Za-z0-9_]*(?:_SECRET|_TOKEN|_PASSWORD|_PASSWD|_KEY|_APIKEY|_CREDENTIALS?)=)"
-                    + "([^\\s'\"]+)");
+                    + "([^\\s'\"&;]+)");
     private static final Pattern QUERY = Pattern.compile(
             "(?i)((?:^|[?&;\\s'\"])(?:password|passwd|pwd|secret|token|access_token|api_key|apikey)=)"
                     + "([^&;\\s'\"]+)");
