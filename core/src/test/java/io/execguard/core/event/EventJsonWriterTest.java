@@ -60,6 +60,7 @@ class EventJsonWriterTest {
         assertEquals("0755", n.at("/file/mode").asString());
         assertEquals(64, n.at("/file/hash/sha256").asString().length());
         assertEquals("AArch64", n.at("/file/elf/architecture").asString());
+        assertEquals("file", n.at("/file/type").asString());
         assertEquals("ELF64", n.at("/file/elf/header/class").asString());
         assertEquals("ENOEXEC", n.at("/error/code").asString());
         assertEquals("containerd", n.at("/container/runtime").asString());
