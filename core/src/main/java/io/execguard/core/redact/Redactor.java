@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  *   <li>Short flags only for programs where they mean a password, because elsewhere they mean something
  *       harmless ({@code mkdir -p}, {@code ssh -p 22}, {@code docker run -p 80:80}): {@code -p VALUE} and
  *       {@code -pVALUE} for mysql/mariadb clients, {@code -p VALUE} for sshpass, mongo/mongosh and
- *       {@code docker|podman|buildah|nerdctl|helm login}, {@code -a VALUE} for redis-cli,
+ *       {@code docker|podman|buildah|nerdctl|helm|skopeo|oras|crane ... login}, {@code -a VALUE} for redis-cli,
  *       {@code -u user:pass} and {@code --user user:pass} (password part) for curl.</li>
  *   <li>Inside any argument: assignments whose name ends in {@code _SECRET}, {@code _TOKEN}, {@code _PASSWORD},
- *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case), and query-style
+ *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case; the value ends at
+ *       whitespace, a quote, {@code &} or {@code ;}), and query-style
  *       {@code password=}, {@code passwd=}, {@code pwd=}, {@code secret=}, {@code token=},
  *       {@code access_token=}, {@code api_key=}, {@code apikey=} (value up to {@code &}, {@code ;}, space or
  *       quote).</li>

@@ -105,7 +105,7 @@ class EventJsonWriterTest {
         assertEquals("shell", n.at("/execguard/caller/kind").asString());
         assertEquals("1795716725.918:3", n.at("/execguard/source/audit_event_id").asString());
         assertEquals("filter", n.at("/execguard/security/seccomp").asString());
-        assertEquals("cri-containerd.apparmor.d (enforce)", n.at("/execguard/security/lsm_label").asString());
+        assertEquals("crio-default (enforce)", n.at("/execguard/security/lsm_label").asString());
     }
 
     @Test
