@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,23 +119,36 @@ public final class AuditMulticastReader implements Closeable {
     }
 
     private void accept(int senderPort) {
-        if (senderPort != 0) {
+        Optional<List<NetlinkRecord>> decoded = decode(buffer, senderPort, clock.instant());
+        if (decoded.isEmpty()) {
             rejected.incrementAndGet();
             return;
         }
+        pending.addAll(decoded.get());
+        records.addAndGet(decoded.get().size());
+    }
+
+    /**
+     * The audit records in one datagram, or empty when it must be rejected: not sent by the kernel (another process
+     * could otherwise inject records), or not a well-formed netlink message.
+     */
+    static Optional<List<NetlinkRecord>> decode(ByteBuffer datagram, int senderPort, Instant now) {
+        if (senderPort != 0) {
+            return Optional.empty();
+        }
         boolean[] malformed = {false};
-        List<NetlinkMessage> messages = NetlinkMessage.parse(buffer, malformed);
+        List<NetlinkMessage> messages = NetlinkMessage.parse(datagram, malformed);
         if (malformed[0] || messages.isEmpty()) {
-            rejected.incrementAndGet();
+            return Optional.empty();
         }
-        var now = clock.instant();
+        List<NetlinkRecord> out = new ArrayList<>(messages.size());
         for (NetlinkMessage message : messages) {
-            if (message.type() < 1000) {
-                continue;
+            // Below 1000 are netlink control messages (NOOP, ERROR, DONE), never records.
+            if (message.type() >= 1000) {
+                out.add(new NetlinkRecord(message.type(), text(message.payload()), now));
             }
-            pending.add(new NetlinkRecord(message.type(), text(message.payload()), now));
-            records.incrementAndGet();
         }
+        return Optional.of(out);
     }
 
     private static String text(ByteBuffer payload) {
