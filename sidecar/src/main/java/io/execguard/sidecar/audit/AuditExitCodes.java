@@ -18,6 +18,7 @@ final class AuditExitCodes {
             case MISSING_CAP_AUDIT_READ:
             case NOT_INITIAL_PID_NAMESPACE:
             case NOT_INITIAL_USER_NAMESPACE:
+            case NOT_INITIAL_NETWORK_NAMESPACE:
                 return NO_PRIVILEGE;
             case AUDIT_UNAVAILABLE:
                 return UNAVAILABLE;

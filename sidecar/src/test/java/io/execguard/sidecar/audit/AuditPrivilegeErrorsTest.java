@@ -68,6 +68,28 @@ class AuditPrivilegeErrorsTest {
         assertEquals("open", onlyLine(r.stdout()));
     }
 
+    @Test
+    void inAUserNamespaceAuditSaysSo() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--user", "--map-root-user"));
+        argv.addAll(java(Main.class.getName(), "audit", "status"));
+        Command.Result r = Command.run(argv);
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("execguard audit status: Cannot read the audit status (ECONNREFUSED): the kernel only accepts"
+                + " audit requests from the initial user namespace; run on the host, not in a user namespace or"
+                + " rootless container.", onlyLine(r.stderr()));
+    }
+
+    @Test
+    void inANewNetworkNamespaceTheReaderRefusesToWaitForNothing() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--net"));
+        argv.addAll(java(ReaderProbe.class.getName()));
+        Command.Result r = Command.run(argv);
+        assertEquals(3, r.exitCode(), r.stdout() + r.stderr());
+        assertEquals("NOT_INITIAL_NETWORK_NAMESPACE: Cannot read the audit stream here: the kernel sends audit records"
+                + " only to the host's network namespace; run with hostNetwork: true, or read auditd's log file"
+                + " instead.", onlyLine(r.stdout()));
+    }
+
     private static Command.Result dropCapabilities(String main, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-all"));
         argv.addAll(java(main, args));

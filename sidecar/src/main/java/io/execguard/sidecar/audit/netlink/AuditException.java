@@ -22,6 +22,8 @@ public final class AuditException extends IOException {
         NOT_INITIAL_PID_NAMESPACE,
         /** Audit only talks to the initial user namespace. */
         NOT_INITIAL_USER_NAMESPACE,
+        /** The kernel multicasts records only into the initial network namespace. */
+        NOT_INITIAL_NETWORK_NAMESPACE,
         /** The audit configuration is locked ({@code enabled 2}) until reboot. */
         LOCKED,
         /** The kernel rejected the request for another reason; the message carries the errno. */

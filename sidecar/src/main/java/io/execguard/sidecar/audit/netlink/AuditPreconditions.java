@@ -61,7 +61,8 @@ public final class AuditPreconditions {
 
     /**
      * Whether this process is in the initial network namespace, the only one the kernel multicasts audit records
-     * to; empty when that cannot be determined.
+     * to; empty when that cannot be determined. Recent kernels give init_net a fixed inode number (seen on 6.18);
+     * older ones number it dynamically, and then only a comparison with pid 1 (when visible) can tell.
      */
     public Optional<Boolean> inInitialNetworkNamespace() {
         Optional<Long> mine = namespaceInode("net");
@@ -71,11 +72,25 @@ public final class AuditPreconditions {
         if (mine.get() == PROC_NET_INIT_INO) {
             return Optional.of(true);
         }
+        if (kernelAtLeast(6, 18)) {
+            return Optional.of(false);
+        }
         Optional<Long> init = inode(procSelf.resolveSibling("1").resolve("ns/net"));
         if (init.isPresent() && inInitialPidNamespace()) {
             return Optional.of(init.get().equals(mine.get()));
         }
-        return init.isPresent() && init.get() == PROC_NET_INIT_INO ? Optional.of(false) : Optional.empty();
+        return Optional.empty();
+    }
+
+    private boolean kernelAtLeast(int major, int minor) {
+        try {
+            String[] v = Files.readString(procSelf.resolveSibling("sys/kernel/osrelease")).trim().split("[.-]");
+            int ma = Integer.parseInt(v[0]);
+            int mi = Integer.parseInt(v[1]);
+            return ma > major || (ma == major && mi >= minor);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Optional<Long> namespaceInode(String type) {
