@@ -80,6 +80,9 @@ final class FileCalls {
         int size = 4096;
         try (Memory buf = new Memory(size)) {
             long n = LibC.readlinkat(fd, EMPTY, buf, size);
+            if (n >= size) {
+                throw new ErrnoException("readlinkat", 36);
+            }
             return new String(buf.getByteArray(0, (int) n), StandardCharsets.UTF_8);
         } catch (LastErrorException e) {
             throw new ErrnoException("readlinkat", e.getErrorCode());

@@ -232,21 +232,25 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
                 walk.fail(status(e.errno()), name, e.errnoName());
                 return walk;
             }
-            FileAttributes attributes = FileCalls.fstat(fd);
-            if (attributes.type() == FileType.SYMLINK) {
-                String target = FileCalls.readlink(fd);
+            FileAttributes attributes;
+            String target = null;
+            try {
+                attributes = FileCalls.fstat(fd);
+                if (attributes.type() == FileType.SYMLINK) {
+                    target = FileCalls.readlink(fd);
+                }
+            } catch (ErrnoException e) {
+                FileCalls.close(fd);
+                walk.close();
+                throw e;
+            }
+            if (target != null) {
                 FileCalls.close(fd);
                 if (++links > MAX_SYMLINKS) {
                     walk.fail(Lookup.Status.LOOP, name, "ELOOP");
                     return walk;
                 }
-                if (target.startsWith("/")) {
-                    walk.toRoot();
-                }
-                List<String> parts = components(target);
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
-                }
+                followSymlink(walk, todo, target);
                 continue;
             }
             walk.down(name, fd);
@@ -256,6 +260,17 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
             }
         }
         return walk;
+    }
+
+    /** An absolute target restarts at the root (never the host's); a relative one continues where the link is. */
+    private static void followSymlink(Walk walk, Deque<String> todo, String target) {
+        if (target.startsWith("/")) {
+            walk.toRoot();
+        }
+        List<String> parts = components(target);
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            todo.addFirst(parts.get(i));
+        }
     }
 
     private static List<String> components(String path) {
