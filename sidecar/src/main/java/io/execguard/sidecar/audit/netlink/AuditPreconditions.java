@@ -34,6 +34,11 @@ public final class AuditPreconditions {
         return new AuditPreconditions(Path.of("/proc/self"));
     }
 
+    /** The preconditions read from a directory laid out like {@code /proc/self} (tests). */
+    static AuditPreconditions of(Path procSelf) {
+        return new AuditPreconditions(procSelf);
+    }
+
     /** True when the effective capability set holds {@code capability} (unknown counts as held). */
     public boolean hasCapability(int capability) {
         try {
