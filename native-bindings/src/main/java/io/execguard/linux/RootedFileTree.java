@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
     private final int rootFd;
     private final Resolution resolution;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
     private RootedFileTree(String rootPath, int rootFd, Resolution resolution) {
         this.rootPath = rootPath;
@@ -98,10 +100,13 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Lookup.failed(Lookup.Status.ERROR, String.valueOf(path), e.getMessage());
         }
+        inUse.readLock().lock();
         try {
             return resolution == Resolution.OPENAT2 ? lookupWithOpenat2(absolute) : lookupByWalking(absolute);
         } catch (ErrnoException e) {
             return Lookup.failed(status(e.errno()), absolute, e.getMessage());
+        } finally {
+            inUse.readLock().unlock();
         }
     }
 
@@ -167,10 +172,13 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+        inUse.readLock().lock();
         try {
             return openRegular(absolute);
         } catch (ErrnoException e) {
             throw new IOException("Cannot open " + absolute + " in " + describe() + ": " + e.errnoName(), e);
+        } finally {
+            inUse.readLock().unlock();
         }
     }
 
@@ -360,11 +368,19 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         return rootPath;
     }
 
-    /** Releases the root descriptor. Files opened from this tree stay readable. */
+    /**
+     * Releases the root descriptor, after lookups in progress have finished: closing it under them could let the
+     * number be reused for another directory mid-resolution. Files opened from this tree stay readable.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            FileCalls.close(rootFd);
+        inUse.writeLock().lock();
+        try {
+            if (closed.compareAndSet(false, true)) {
+                FileCalls.close(rootFd);
+            }
+        } finally {
+            inUse.writeLock().unlock();
         }
     }
 
