@@ -23,6 +23,8 @@ class AuditRuleSyntaxTest {
         "-a always,exit -F arch=b32 -S socketcall -F a0&0x10 -F key=k",
         "-a always,exit -F arch=b64 -S execve -F path=/bin/ls -F perm=x -F key=k",
         "-a always,exclude -F msgtype=CWD",
+        "-a always,exit -F arch=b64 -S execve -C uid!=euid -F key=k",
+        "-a always,exit -F arch=b64 -S execve -C auid=obj_uid -F key=k",
         "-w /etc/hostname -p wa -k k"})
     void auditctlListingsRoundTrip(String line) {
         AuditRule rule = AuditRuleSyntax.parse(line);
