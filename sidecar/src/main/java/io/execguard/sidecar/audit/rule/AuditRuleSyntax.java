@@ -3,7 +3,6 @@ package io.execguard.sidecar.audit.rule;
 import io.execguard.linux.LinuxErrno;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -15,8 +14,6 @@ import java.util.stream.Collectors;
  * spellings) back into a rule.
  */
 public final class AuditRuleSyntax {
-    private static final Map<Integer, String> MESSAGE_TYPES = Map.of(1300, "SYSCALL", 1302, "PATH", 1307, "CWD",
-            1309, "EXECVE", 1320, "EOE", 1327, "PROCTITLE", 1305, "CONFIG_CHANGE", 1112, "USER_LOGIN");
     /** {@code AUDIT_COMPARE_*} in kernel order (1-based): the two sides auditctl prints for {@code -C}. */
     private static final String[] COMPARISONS = {"uid obj_uid", "gid obj_gid", "euid obj_uid", "egid obj_gid",
         "auid obj_uid", "suid obj_uid", "sgid obj_gid", "fsuid obj_uid", "fsgid obj_gid", "uid auid", "uid euid",
@@ -96,7 +93,7 @@ public final class AuditRuleSyntax {
             case RuleField.PERM:
                 return perms(f.signedValue());
             case RuleField.MSGTYPE:
-                return MESSAGE_TYPES.getOrDefault(f.signedValue(), String.valueOf(f.signedValue()));
+                return MessageTypes.name(f.signedValue()).orElse(String.valueOf(f.signedValue()));
             case 200: case 201: case 202: case 203:
                 return "0x" + Long.toHexString(f.value()).toUpperCase(java.util.Locale.ROOT);
             default:
@@ -304,12 +301,8 @@ public final class AuditRuleSyntax {
                 case RuleField.PERM:
                     return RuleField.numeric(number, op, permBits(value));
                 case RuleField.MSGTYPE:
-                    for (Map.Entry<Integer, String> e : MESSAGE_TYPES.entrySet()) {
-                        if (e.getValue().equals(value)) {
-                            return RuleField.numeric(number, op, e.getKey());
-                        }
-                    }
-                    return RuleField.numeric(number, op, number(value));
+                    Optional<Integer> type = MessageTypes.number(value);
+                    return RuleField.numeric(number, op, type.isPresent() ? type.get() : number(value));
                 default:
                     return RuleField.numeric(number, op, value.equals("unset") ? -1 : number(value));
             }

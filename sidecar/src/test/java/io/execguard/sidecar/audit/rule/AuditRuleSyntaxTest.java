@@ -23,6 +23,11 @@ class AuditRuleSyntaxTest {
         "-a always,exit -F arch=b32 -S socketcall -F a0&0x10 -F key=k",
         "-a always,exit -F arch=b64 -S execve -F path=/bin/ls -F perm=x -F key=k",
         "-a always,exclude -F msgtype=CWD",
+        "-a always,exclude -F msgtype=AVC -F uid=5",
+        "-a always,exit -F arch=b64 -S connect -F saddr_fam=2 -F pers=0 -F devminor=1 -F key=k",
+        "-a always,exit -F arch=b32 -S open -F a2&=0x40 -F a3=0xFFFFFFFF -F key=k",
+        "-a always,exit -F arch=b64 -S execve -F exe=/usr/bin/p -F obj_gid=0 -F gid!=0 -F egid=1 -F ppid=1 -F pid=1"
+            + " -F key=k",
         "-a always,exit -F arch=b64 -S execve -C uid!=euid -F key=k",
         "-a always,exit -F arch=b64 -S execve -C auid=obj_uid -F key=k",
         "-w /etc/hostname -p wa -k k"})
