@@ -18,6 +18,11 @@ final class LibC {
     private LibC() {
     }
 
+    /** Does nothing; calling it runs this class's static initializer (Native.register) if it has not run yet. */
+    static void load() {
+        // Intentionally empty.
+    }
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int bind(int fd, Pointer addr, int addrlen) throws LastErrorException;

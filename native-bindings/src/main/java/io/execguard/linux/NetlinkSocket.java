@@ -55,8 +55,10 @@ public final class NetlinkSocket implements Closeable {
      * Opens a netlink socket for {@code protocol} (e.g. {@link #NETLINK_AUDIT}).
      *
      * @throws ErrnoException EPROTONOSUPPORT when the kernel lacks the protocol (audit not compiled in)
+     * @throws NativeUnavailableException when JNA's native library cannot be loaded
      */
-    public static NetlinkSocket open(int protocol) throws ErrnoException {
+    public static NetlinkSocket open(int protocol) throws IOException {
+        NativeLoader.ensureLoaded();
         int fd;
         try {
             fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);

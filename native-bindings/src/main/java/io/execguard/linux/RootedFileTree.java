@@ -65,6 +65,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
 
     /** As {@link #of(String)}, forcing a resolution strategy (tests compare both). */
     static RootedFileTree of(String rootPath, Resolution forced) throws IOException {
+        NativeLoader.ensureLoaded();
         int fd = FileCalls.openat(FileCalls.AT_FDCWD, rootPath,
                 FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC);
         if (fd < 0) {

@@ -21,6 +21,7 @@ final class AuditExitCodes {
             case NOT_INITIAL_NETWORK_NAMESPACE:
                 return NO_PRIVILEGE;
             case AUDIT_UNAVAILABLE:
+            case NATIVE_UNAVAILABLE:
                 return UNAVAILABLE;
             default:
                 return REFUSED;

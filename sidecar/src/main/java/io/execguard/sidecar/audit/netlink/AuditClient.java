@@ -41,7 +41,8 @@ public final class AuditClient implements Closeable {
     /**
      * Opens a control socket. Opening needs no privilege; the first request does.
      *
-     * @throws AuditException AUDIT_UNAVAILABLE when the kernel has no audit support
+     * @throws AuditException AUDIT_UNAVAILABLE when the kernel has no audit support, NATIVE_UNAVAILABLE when JNA
+     *     cannot load
      */
     public static AuditClient open() throws AuditException {
         AuditPreconditions preconditions = AuditPreconditions.ofThisProcess();
@@ -54,7 +55,7 @@ public final class AuditClient implements Closeable {
                 throw e;
             }
             return new AuditClient(socket, preconditions);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw preconditions.explainSocketFailure(e);
         }
     }

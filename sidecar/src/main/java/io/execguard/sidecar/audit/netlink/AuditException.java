@@ -14,6 +14,8 @@ public final class AuditException extends IOException {
     public enum Problem {
         /** The kernel has no audit support (not compiled in, or {@code audit=0} at boot). */
         AUDIT_UNAVAILABLE,
+        /** JNA's native library cannot be loaded (read-only or noexec temporary directory), so no socket at all. */
+        NATIVE_UNAVAILABLE,
         /** Control messages need CAP_AUDIT_CONTROL. */
         MISSING_CAP_AUDIT_CONTROL,
         /** The multicast stream needs CAP_AUDIT_READ. */

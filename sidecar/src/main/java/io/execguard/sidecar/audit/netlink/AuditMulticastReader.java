@@ -58,7 +58,7 @@ public final class AuditMulticastReader implements Closeable {
     /**
      * Opens a reader, asking for a socket receive buffer of {@code receiveBufferBytes}.
      *
-     * @throws AuditException AUDIT_UNAVAILABLE, MISSING_CAP_AUDIT_READ, NOT_INITIAL_USER_NAMESPACE or
+     * @throws AuditException AUDIT_UNAVAILABLE, NATIVE_UNAVAILABLE, MISSING_CAP_AUDIT_READ, NOT_INITIAL_USER_NAMESPACE or
      *     NOT_INITIAL_NETWORK_NAMESPACE, with a message saying what to change
      */
     public static AuditMulticastReader open(int receiveBufferBytes) throws AuditException {
@@ -73,7 +73,7 @@ public final class AuditMulticastReader implements Closeable {
         NetlinkSocket socket;
         try {
             socket = NetlinkSocket.open(NetlinkSocket.NETLINK_AUDIT);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw preconditions.explainSocketFailure(e);
         }
         try {

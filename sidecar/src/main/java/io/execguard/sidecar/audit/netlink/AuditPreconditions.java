@@ -2,6 +2,7 @@ package io.execguard.sidecar.audit.netlink;
 
 import io.execguard.linux.ErrnoException;
 import io.execguard.linux.LinuxErrno;
+import io.execguard.linux.NativeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,10 +115,19 @@ public final class AuditPreconditions {
         }
     }
 
-    /**
-     * Explains why opening the audit netlink socket failed.
-     */
-    AuditException explainSocketFailure(ErrnoException e) {
+    /** Explains why opening the audit netlink socket failed. */
+    AuditException explainSocketFailure(IOException failure) {
+        if (failure instanceof NativeUnavailableException) {
+            return new AuditException(AuditException.Problem.NATIVE_UNAVAILABLE, failure.getMessage(), 0);
+        }
+        if (failure instanceof ErrnoException) {
+            return explainSocketFailure((ErrnoException) failure);
+        }
+        return new AuditException(AuditException.Problem.REJECTED,
+                "Cannot open the audit netlink socket (" + failure.getMessage() + ").", 0);
+    }
+
+    private AuditException explainSocketFailure(ErrnoException e) {
         if (e.errno() == LinuxErrno.EPROTONOSUPPORT || e.errno() == LinuxErrno.EAFNOSUPPORT) {
             return new AuditException(AuditException.Problem.AUDIT_UNAVAILABLE,
                     "This kernel has no audit support (" + e.getMessage() + "): it was built without CONFIG_AUDIT "
