@@ -19,20 +19,20 @@ public final class AuditRecord {
     private final long serial;
     private final String node;
     private final byte[] body;
-    /** keyStart, keyEnd, valueStart, valueEnd per field, offsets into {@link #body}. */
-    private final int[] spans;
-    private final int enrichedFrom;
+    /**
+     * keyStart, keyEnd, valueStart, valueEnd per field, offsets into {@link #body}, then the index of the first
+     * ENRICHED field. Computed on first use: most records of a busy log are never looked into, and a record may
+     * be read by another thread than the one that parsed it (recomputing it there is harmless).
+     */
+    private int[] fieldIndex;
 
-    AuditRecord(int type, long seconds, int millis, long serial, String node, byte[] body, int[] spans,
-            int enrichedFrom) {
+    AuditRecord(int type, long seconds, int millis, long serial, String node, byte[] body) {
         this.type = type;
         this.seconds = seconds;
         this.millis = millis;
         this.serial = serial;
         this.node = node;
         this.body = body;
-        this.spans = spans;
-        this.enrichedFrom = enrichedFrom;
     }
 
     /** The kernel's record type number, see {@link RecordType}. */
@@ -67,27 +67,28 @@ public final class AuditRecord {
 
     /** How many kernel fields the record has (ENRICHED fields not counted). */
     public int fieldCount() {
-        return enrichedFrom;
+        return enrichedFrom();
     }
 
     /** The decoded value of a kernel field; empty when missing, {@code (null)} or {@code ?}. */
     public Optional<String> field(String key) {
-        int i = indexOf(key, 0, enrichedFrom);
+        int i = indexOf(key, 0, enrichedFrom());
         return i < 0 ? Optional.empty() : Optional.ofNullable(decode(i));
     }
 
     /** The decoded value of an auditd ENRICHED field such as {@code UID} or {@code SYSCALL}. */
     public Optional<String> enriched(String key) {
-        int i = indexOf(key, enrichedFrom, fieldCount(spans));
+        int i = indexOf(key, enrichedFrom(), total());
         return i < 0 ? Optional.empty() : Optional.ofNullable(decode(i));
     }
 
     /** The raw bytes of a kernel field's value decoded (hex and quotes removed); empty when absent. */
     public Optional<byte[]> fieldBytes(String key) {
-        int i = indexOf(key, 0, enrichedFrom);
+        int i = indexOf(key, 0, enrichedFrom());
         if (i < 0) {
             return Optional.empty();
         }
+        int[] spans = spans();
         return Optional.ofNullable(AuditValues.decodeBytes(body, spans[4 * i + 2], spans[4 * i + 3],
                 AuditValues.isUntrusted(type, body, spans[4 * i], spans[4 * i + 1])));
     }
@@ -98,16 +99,18 @@ public final class AuditRecord {
      * not a number.
      */
     public long number(String key, int radix, long absent) {
-        int i = indexOf(key, 0, enrichedFrom);
+        int i = indexOf(key, 0, enrichedFrom());
+        int[] spans = spans();
         return i < 0 ? absent : AuditValues.parseLong(body, spans[4 * i + 2], spans[4 * i + 3], radix, absent);
     }
 
     /** True when the field is present and its raw (undecoded) value is exactly {@code value}. */
     public boolean rawEquals(String key, String value) {
-        int i = indexOf(key, 0, enrichedFrom);
+        int i = indexOf(key, 0, enrichedFrom());
         if (i < 0) {
             return false;
         }
+        int[] spans = spans();
         int s = spans[4 * i + 2];
         int e = spans[4 * i + 3];
         if (e - s != value.length()) {
@@ -124,7 +127,7 @@ public final class AuditRecord {
     /** All kernel fields, decoded, in record order; for diagnostics and tests. */
     public Map<String, String> fields() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < enrichedFrom; i++) {
+        for (int i = 0, n = enrichedFrom(); i < n; i++) {
             m.put(key(i), decode(i));
         }
         return m;
@@ -133,7 +136,7 @@ public final class AuditRecord {
     /** All ENRICHED fields, decoded, in record order. */
     public Map<String, String> enrichedFields() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (int i = enrichedFrom; i < fieldCount(spans); i++) {
+        for (int i = enrichedFrom(), n = total(); i < n; i++) {
             m.put(key(i), decode(i));
         }
         return m;
@@ -161,21 +164,38 @@ public final class AuditRecord {
         return "000".substring(s.length()) + s;
     }
 
-    private static int fieldCount(int[] spans) {
-        return spans.length / 4;
+    private int[] spans() {
+        int[] f = fieldIndex;
+        if (f == null) {
+            f = FieldTokenizer.tokenize(body);
+            fieldIndex = f;
+        }
+        return f;
+    }
+
+    private int enrichedFrom() {
+        int[] f = spans();
+        return f[f.length - 1];
+    }
+
+    private int total() {
+        return (spans().length - 1) / 4;
     }
 
     private String key(int i) {
+        int[] spans = spans();
         return new String(body, spans[4 * i], spans[4 * i + 1] - spans[4 * i], StandardCharsets.ISO_8859_1);
     }
 
     private String decode(int i) {
+        int[] spans = spans();
         return AuditValues.decode(body, spans[4 * i + 2], spans[4 * i + 3],
                 AuditValues.isUntrusted(type, body, spans[4 * i], spans[4 * i + 1]));
     }
 
     private int indexOf(String key, int from, int to) {
         int n = key.length();
+        int[] spans = spans();
         for (int i = from; i < to; i++) {
             int s = spans[4 * i];
             if (spans[4 * i + 1] - s != n) {

@@ -8,11 +8,10 @@ import java.util.Arrays;
  * ({@code audit(1795716725.918:3): arch=c000003e ...}, type from the netlink header) or one line of an auditd
  * log ({@code [node=NAME ]type=SYSCALL msg=audit(...): ...}, optionally followed by auditd's ENRICHED fields after
  * a 0x1D byte). Works on bytes without regular expressions so that {@code execguard audit read} keeps up with
- * millions of lines a second. An instance keeps a scratch buffer: use one per thread.
+ * millions of lines a second; fields are
+ * split only when first read. Stateless and thread-safe.
  */
 public final class AuditRecordParser {
-    private static final byte GS = 0x1D;
-    private int[] scratch = new int[4 * 48];
 
     /** Parses one log line (without or with its trailing newline). */
     public AuditRecord parseLogLine(String line) throws MalformedRecordException {
@@ -103,55 +102,7 @@ public final class AuditRecordParser {
             i++;
         }
         byte[] body = Arrays.copyOfRange(buf, i, end);
-        return fields(type, seconds, millis, serial, node, body);
-    }
-
-    private AuditRecord fields(int type, long seconds, int millis, long serial, String node, byte[] b) {
-        int n = 0;
-        int enrichedFrom = -1;
-        int i = 0;
-        int end = b.length;
-        while (i < end) {
-            byte c = b[i];
-            if (c == ' ') {
-                i++;
-                continue;
-            }
-            if (c == GS) {
-                if (enrichedFrom < 0) {
-                    enrichedFrom = n;
-                }
-                i++;
-                continue;
-            }
-            int ks = i;
-            while (i < end && b[i] != '=' && b[i] != ' ' && b[i] != GS) {
-                i++;
-            }
-            if (i >= end || b[i] != '=') {
-                continue; // a bare word such as SELinux's "avc:  denied  { read }": not a field
-            }
-            int ke = i++;
-            int vs = i;
-            if (i < end && (b[i] == '"' || b[i] == '\'')) {
-                int close = indexOf(b, i + 1, end, b[i]);
-                i = close < 0 ? end : close + 1;
-            } else {
-                while (i < end && b[i] != ' ' && b[i] != GS) {
-                    i++;
-                }
-            }
-            if (4 * n + 4 > scratch.length) {
-                scratch = Arrays.copyOf(scratch, scratch.length * 2);
-            }
-            scratch[4 * n] = ks;
-            scratch[4 * n + 1] = ke;
-            scratch[4 * n + 2] = vs;
-            scratch[4 * n + 3] = i;
-            n++;
-        }
-        return new AuditRecord(type, seconds, millis, serial, node, b, Arrays.copyOf(scratch, 4 * n),
-                enrichedFrom < 0 ? n : enrichedFrom);
+        return new AuditRecord(type, seconds, millis, serial, node, body);
     }
 
     private static int typeOf(byte[] b, int s, int e) {

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Groups records into events by (time stamp, serial). An event is complete at its EOE record (or at once for
@@ -27,23 +27,18 @@ public final class Reassembler {
     private static final long RESET_DISTANCE = 1_000_000;
     /** Gaps wider than this are counted at once instead of waiting for each missing serial. */
     private static final int MAX_TRACKED_MISSING = 8192;
-    private static final int RECENT = 8192;
+    /** A lower serial this much later than the highest one starts a new sequence (the machine rebooted). */
+    private static final long RESET_AFTER_MILLIS = 1000;
 
     private final Consumer<AuditEvent> sink;
     private final long timeoutNanos;
     private final int maxInFlight;
     private final LinkedHashMap<Key, Pending> inFlight = new LinkedHashMap<>();
-    private final LinkedHashMap<Key, Boolean> recent = new LinkedHashMap<>(RECENT * 2) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Boolean> eldest) {
-            return size() > RECENT;
-        }
-    };
     private final LinkedHashMap<Long, Long> missing = new LinkedHashMap<>();
     private Pending last;
+    private final Predicate<AuditRecord> keepSyscall;
     private long highest = -1;
+    private long highestMillis;
     private long events;
     private long lost;
     private long incomplete;
@@ -55,6 +50,16 @@ public final class Reassembler {
     }
 
     public Reassembler(Consumer<AuditEvent> sink, Duration timeout, int maxInFlight) {
+        this(sink, timeout, maxInFlight, r -> true);
+    }
+
+    /**
+     * @param keepSyscall events whose SYSCALL record this rejects are dropped as their records arrive, without
+     *     being stored or delivered (a reader interested only in failed execs skips the rest cheaply)
+     */
+    public Reassembler(Consumer<AuditEvent> sink, Duration timeout, int maxInFlight,
+            Predicate<AuditRecord> keepSyscall) {
+        this.keepSyscall = Objects.requireNonNull(keepSyscall, "keepSyscall");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.timeoutNanos = timeout.toNanos();
         if (maxInFlight < 1) {
@@ -70,11 +75,10 @@ public final class Reassembler {
             Key key = new Key(r.seconds(), r.millis(), r.serial());
             p = inFlight.get(key);
             if (p == null) {
-                if (recent.containsKey(key)) {
+                if (!track(r.serial(), r.epochMillis(), nowNanos)) {
                     duplicates++;
                     return;
                 }
-                track(r.serial(), nowNanos);
                 p = new Pending(key, nowNanos);
                 inFlight.put(key, p);
                 if (inFlight.size() > maxInFlight) {
@@ -84,12 +88,20 @@ public final class Reassembler {
             }
             last = p;
         }
-        if (p.contains(r)) {
-            duplicates++;
-            return;
-        }
         if (r.type() == RecordType.EOE) {
             emit(p, true);
+            return;
+        }
+        if (p.discard) {
+            return;
+        }
+        if (r.type() == RecordType.SYSCALL && !keepSyscall.test(r)) {
+            p.discard = true;
+            p.records.clear();
+            return;
+        }
+        if (p.contains(r)) {
+            duplicates++;
             return;
         }
         p.records.add(r);
@@ -139,10 +151,13 @@ public final class Reassembler {
         return inFlight.size();
     }
 
-    private void track(long serial, long now) {
-        if (highest < 0 || serial < highest - RESET_DISTANCE) {
+    /** Notes a new event's serial; returns false when it is an event already seen (a duplicate). */
+    private boolean track(long serial, long millis, long now) {
+        if (highest < 0 || serial < highest - RESET_DISTANCE
+                || serial < highest && millis > highestMillis + RESET_AFTER_MILLIS && !missing.containsKey(serial)) {
             highest = serial;
-            return;
+            highestMillis = millis;
+            return true;
         }
         if (serial > highest) {
             long gap = serial - highest - 1;
@@ -161,9 +176,10 @@ public final class Reassembler {
                 lost++;
             }
             highest = serial;
-        } else {
-            missing.remove(serial);
+            highestMillis = Math.max(highestMillis, millis);
+            return true;
         }
+        return missing.remove(serial) != null; // a late event fills its gap; anything else was seen before
     }
 
     private void emit(Pending p, boolean complete) {
@@ -175,8 +191,7 @@ public final class Reassembler {
         if (last == p) {
             last = null;
         }
-        recent.put(p.key, Boolean.TRUE);
-        if (p.records.isEmpty()) {
+        if (p.discard || p.records.isEmpty()) {
             return; // a lone EOE whose records were flushed already or never came
         }
         events++;
@@ -222,6 +237,7 @@ public final class Reassembler {
         final Key key;
         final long since;
         final List<AuditRecord> records = new ArrayList<>(6);
+        boolean discard;
 
         Pending(Key key, long since) {
             this.key = key;

@@ -39,7 +39,7 @@ public final class AuditLogFollower implements Closeable {
     private final Path path;
     private final LineSink sink;
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    private final LineSplitter splitter = new LineSplitter();
+    private final Lines splitter = new Lines();
     private final byte[] tail = new byte[TAIL];
     private int tailLength;
     private boolean startAtEnd;

@@ -7,19 +7,19 @@ import java.util.Arrays;
  * {@link #MAX_LINE} (no audit record comes close) are delivered cut, so garbage without newlines cannot grow the
  * buffer without bound.
  */
-final class LineSplitter {
+public final class Lines {
     static final int MAX_LINE = 1 << 20;
     private byte[] carry = new byte[16384];
     private int carried;
     private boolean skipping;
 
     /** Drops everything up to and including the next newline (when starting in the middle of a line). */
-    void skipFirstLine() {
+    public void skipFirstLine() {
         skipping = true;
     }
 
     /** Feeds {@code buf[off, off+len)} and delivers every line it completes. */
-    void feed(byte[] buf, int off, int len, LineSink sink) {
+    public void feed(byte[] buf, int off, int len, LineSink sink) {
         int end = off + len;
         int start = off;
         if (skipping) {
@@ -50,7 +50,7 @@ final class LineSplitter {
     }
 
     /** Delivers an unfinished last line (the file will not grow any more). */
-    void finish(LineSink sink) {
+    public void finish(LineSink sink) {
         if (carried > 0) {
             sink.line(carry, 0, carried);
             carried = 0;
@@ -58,7 +58,7 @@ final class LineSplitter {
     }
 
     /** Bytes of an unfinished line held back. */
-    int carried() {
+    public int carried() {
         return carried;
     }
 
