@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
             "Needs CAP_AUDIT_READ and the host network namespace for the audit stream, and CAP_AUDIT_CONTROL in"
                 + " the initial pid namespace for --install-rules. Runs until SIGTERM or SIGINT."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "1:failed at start (message says why)", "2:bad usage",
+        exitCodeList = {"143:stopped by SIGTERM (130 by SIGINT), after removing its rules",
+            "1:failed at start (message says why)", "2:bad usage",
             "3:audit is unavailable or a privilege is missing", "4:the audit log cannot be read"})
 public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DEST", defaultValue = "stdout",
@@ -102,16 +103,18 @@ public final class WatchCommand implements Callable<Integer> {
             http.ifPresent(HTTPServer::close);
             stopped.countDown();
         }, "execguard-shutdown");
+        // Registered before anything is installed, so that a signal at any moment removes what was installed.
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             watcher.start();
         } catch (WatchException e) {
             say(err, e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(hook);
             watcher.close();
             events.close();
             http.ifPresent(HTTPServer::close);
             return e.exitCode();
         }
-        Runtime.getRuntime().addShutdownHook(hook);
         say(err, "watching " + (auditLog != null ? auditLog.toString() : "the audit stream") + ", scope "
                 + settings.scope().name().toLowerCase() + http.map(h -> ", http on " + listen).orElse(""));
         stopped.await();

@@ -103,7 +103,7 @@ class WatcherKernelTest {
         Privileged.requireTool("python3");
         Path f = write(Files.createDirectories(dir.resolve("py")).resolve("no-shebang"), "echo hi\n", true);
         Command.run(List.of("python3", "-c", "import os, sys, time\ntry:\n    os.execv(sys.argv[1], [sys.argv[1]])\n"
-                + "except OSError:\n    time.sleep(1)\n", f.toString(), "--password=hunter2"));
+                + "except OSError:\n    time.sleep(3)\n", f.toString(), "--password=hunter2"));
         ExecEvent e = assertEvent(f.toString(), Cause.SHEBANG_MISSING, "ENOEXEC", CallerKind.OTHER);
         assertTrue(e.process().orElseThrow().args().contains("-c"),
                 () -> "arguments of the caller: " + e.process().orElseThrow().args());
