@@ -114,7 +114,7 @@ public final class Watcher implements AutoCloseable {
         }
         pipeline = new FailurePipeline(explainer,
                 settings.scope() == Scope.POD ? Optional.of(new PodScope(proc, settings.trees())) : Optional.empty(),
-                f -> probe != null && probe.test(f), settings.dedupeWindow(),
+                f -> probe != null ? probe.test(f) : ReadinessProbe.isProbe(f), settings.dedupeWindow(),
                 e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics);
         metrics.socketLost(source::lost);
         metrics.gaps(() -> stats.lostEvents());
