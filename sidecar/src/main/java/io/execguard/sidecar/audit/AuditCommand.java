@@ -1,12 +1,13 @@
 package io.execguard.sidecar.audit;
 
+import io.execguard.sidecar.audit.read.AuditReadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code execguard audit ...}: the kernel audit subsystem as execguard uses it. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Shows and changes the kernel audit configuration execguard relies on.",
-        subcommands = {AuditStatusCommand.class, AuditRulesCommand.class},
+        description = "Shows and changes the kernel audit configuration execguard relies on; converts audit logs.",
+        subcommands = {AuditStatusCommand.class, AuditRulesCommand.class, AuditReadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

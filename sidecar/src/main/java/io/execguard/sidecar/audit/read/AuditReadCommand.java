@@ -1,0 +1,126 @@
+package io.execguard.sidecar.audit.read;
+
+import io.execguard.core.diagnose.DiagnosisEngine;
+import io.execguard.core.event.EventSource;
+import io.execguard.core.fs.HostFileTree;
+import io.execguard.sidecar.audit.reassemble.ReassemblyStats;
+import io.execguard.sidecar.watch.FailureEvents;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code execguard audit read FILE...}: converts audit logs into the JSON events watch writes, offline. */
+@Command(name = "read", mixinStandardHelpOptions = true,
+        description = {"Converts audit logs (as auditd writes them, also with node= prefixes and in the ENRICHED"
+                + " format) into execguard's JSON events, one per line on standard output. A failure is"
+                + " diagnosed when its file is reachable here and is still the file the records name.",
+            "ENOENT failures of files that do not exist (PATH searches) are left out. A summary goes to"
+                + " standard error."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:all files read", "1:a file could not be read", "2:bad usage"})
+public final class AuditReadCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit log files, in order; - reads standard input.")
+    List<String> files;
+
+    @Option(names = "--no-diagnose", description = "Do not diagnose the files; report what the records say.")
+    boolean noDiagnose;
+
+    @Option(names = "--quiet", description = "Do not print the summary to standard error.")
+    boolean quiet;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads that write JSON (default: one per CPU).")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        int threads = this.threads > 0 ? this.threads : Runtime.getRuntime().availableProcessors();
+        OrderedSerializer serializer = new OrderedSerializer(stdout, threads);
+        AuditLogConverter converter = new AuditLogConverter(
+                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(),
+                e -> serializer.accept(FailureEvents.toEvent(e, EventSource.AUDIT_LOG)));
+        int exit = 0;
+        long start = System.nanoTime();
+        for (String file : files) {
+            try (InputStream in = open(file)) {
+                converter.read(in);
+            } catch (IOException e) {
+                err.println("execguard: cannot read " + file + ": " + reason(e));
+                exit = 1;
+            }
+        }
+        converter.finish();
+        try {
+            serializer.close();
+            stdout.flush();
+        } catch (UncheckedIOException | IOException e) {
+            err.println("execguard: cannot write the events: " + (e.getCause() != null ? e.getCause().getMessage()
+                    : e.getMessage()));
+            err.flush();
+            return 1;
+        }
+        if (!quiet) {
+            summary(err, converter, System.nanoTime() - start);
+        }
+        return exit;
+    }
+
+    private static InputStream open(String file) throws IOException {
+        if (file.equals("-")) {
+            return System.in;
+        }
+        Path p = Path.of(file);
+        if (Files.isDirectory(p)) {
+            throw new IOException("it is a directory");
+        }
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(file);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new IOException("it is not a regular file");
+        }
+        return new FileInputStream(p.toFile());
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        String m = e.getMessage();
+        if (m != null && m.contains("Permission denied")) {
+            return "permission denied";
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void summary(PrintWriter err, AuditLogConverter c, long nanos) {
+        ReassemblyStats s = c.stats();
+        double secs = nanos / 1e9;
+        err.printf("execguard: %d lines (%d malformed), %d exec failures written, %d ENOENT of missing files left"
+                + " out, %d events lost (serial gaps), %d incomplete; %.0f lines/s%n", c.lines(), c.malformed(),
+                c.failures(), c.ignored(), s.lostEvents(), s.incompleteEvents(), secs > 0 ? c.lines() / secs : 0.0);
+        c.firstError().ifPresent(m -> err.println("execguard: first malformed line: " + m));
+        err.flush();
+    }
+}
