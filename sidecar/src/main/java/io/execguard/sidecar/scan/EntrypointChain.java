@@ -28,6 +28,8 @@ final class EntrypointChain {
     private static final int MAX_DEPTH = 8;
     private static final Set<String> SHELLS = new HashSet<>(Arrays.asList(
             "sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "busybox"));
+    private static final Set<String> KEYWORDS = new HashSet<>(Arrays.asList(
+            "then", "else", "do", "{", "(", "!", "elif", "if", "while", "until"));
 
     /** One program of the chain: the path to diagnose and how the chain reaches it. Immutable. */
     static final class Link {
@@ -149,7 +151,7 @@ final class EntrypointChain {
                 continue;
             }
             for (String statement : line.split("&&|\\|\\||;")) {
-                List<String> w = words(statement);
+                List<String> w = leadingWordsStripped(words(statement));
                 if (w.isEmpty() || !w.get(0).equals("exec")) {
                     continue;
                 }
@@ -165,7 +167,7 @@ final class EntrypointChain {
     /** The program word of the first simple command of a {@code sh -c} string, with {@code exec} skipped. */
     static List<String> firstCommand(String command) {
         String first = command.split("&&|\\|\\||;|\\||\n")[0];
-        List<String> w = words(first);
+        List<String> w = leadingWordsStripped(words(first));
         if (!w.isEmpty() && w.get(0).equals("exec")) {
             w = w.subList(1, w.size());
         }
@@ -173,9 +175,22 @@ final class EntrypointChain {
         return program == null ? Collections.emptyList() : Collections.singletonList(program);
     }
 
+    /** Drops what may precede a command word: {@code then}, {@code do}, {@code {}, {@code !}, assignments. */
+    private static List<String> leadingWordsStripped(List<String> words) {
+        int i = 0;
+        while (i < words.size() && (KEYWORDS.contains(words.get(i)) || isAssignment(words.get(i)))) {
+            i++;
+        }
+        return words.subList(i, words.size());
+    }
+
+    private static boolean isAssignment(String word) {
+        return word.matches("[A-Za-z_][A-Za-z0-9_]*=.*");
+    }
+
     private static String firstProgram(List<String> words) {
         for (String word : words) {
-            if (word.startsWith("-") || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*") || word.startsWith(">")
+            if (word.startsWith("-") || isAssignment(word) || word.startsWith(">")
                     || word.startsWith("<") || word.matches("[0-9]*[<>].*")) {
                 continue;
             }
@@ -218,7 +233,14 @@ final class EntrypointChain {
         return (slash < 0 ? path : path.substring(slash + 1)).toLowerCase(Locale.ROOT);
     }
 
+    /** {@code dir/name} without {@code .} segments or doubled slashes ({@code ..} kept: symlinks decide it). */
     private static String join(String dir, String name) {
-        return dir.endsWith("/") ? dir + name : dir + "/" + name;
+        StringBuilder sb = new StringBuilder();
+        for (String part : (dir + "/" + name).split("/")) {
+            if (!part.isEmpty() && !part.equals(".")) {
+                sb.append('/').append(part);
+            }
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
     }
 }
