@@ -18,11 +18,10 @@ import io.execguard.sidecar.scan.image.ImageManifest;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -66,7 +65,8 @@ public final class Scanner {
     public ScanReport scanDirectory(Path dir, List<Platform> targets) throws IOException {
         FileTree tree = HostFileTree.of(dir);
         int[] unreadable = {0};
-        List<String> executables = executablesIn(dir, unreadable);
+        Map<String, FileAttributes> found = executablesIn(dir, unreadable);
+        List<String> executables = new ArrayList<>(found.keySet());
         Collector collector = new Collector();
         List<ScanReport.Unit> units = new ArrayList<>();
         for (Platform target : targets) {
@@ -74,7 +74,7 @@ public final class Scanner {
             for (Diagnosis d : ds) {
                 if (Severity.isFinding(d)) {
                     collector.add(Finding.builder(dir.toString(), Finding.Kind.EXECUTABLE, d.path(), d,
-                            Severity.of(d, false)).attributes(attributesOf(tree, d.path())).build());
+                            Severity.of(d, false)).attributes(found.get(d.path())).build());
                 }
             }
             units.add(new ScanReport.Unit(dir.toString(), "directory", target, null, Collections.emptyList(),
@@ -280,39 +280,47 @@ public final class Scanner {
         return out;
     }
 
-    /** Regular files with any execute bit below {@code dir}, as absolute paths inside it; symlinks not followed. */
-    static List<String> executablesIn(Path dir, int[] unreadable) throws IOException {
-        List<String> out = new ArrayList<>();
+    /**
+     * Regular files with any execute bit below {@code dir}, by absolute path inside it, with their attributes
+     * (one {@code lstat} each); symlinks are not followed and unreadable entries are counted, not fatal.
+     */
+    static Map<String, FileAttributes> executablesIn(Path dir, int[] unreadable) throws IOException {
+        if (!Files.isDirectory(dir) || !Files.isReadable(dir)) {
+            throw new IOException("cannot read the directory " + dir);
+        }
+        Map<String, FileAttributes> out = new TreeMap<>();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && attrs instanceof PosixFileAttributes
-                        && isExecutable((PosixFileAttributes) attrs)) {
-                    out.add("/" + dir.relativize(file).toString());
+                if (attrs.isRegularFile()) {
+                    FileAttributes a = unixAttributes(file, attrs);
+                    if (a == null) {
+                        unreadable[0]++;
+                    } else if (a.anyExecuteBit()) {
+                        out.put("/" + dir.relativize(file), a);
+                    }
                 }
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                if (file.equals(dir)) {
-                    return FileVisitResult.TERMINATE;
-                }
                 unreadable[0]++;
                 return FileVisitResult.CONTINUE;
             }
         });
-        if (!Files.isReadable(dir)) {
-            throw new IOException("cannot read the directory " + dir);
-        }
-        Collections.sort(out);
         return out;
     }
 
-    private static boolean isExecutable(PosixFileAttributes a) {
-        Set<PosixFilePermission> p = a.permissions();
-        return p.contains(PosixFilePermission.OWNER_EXECUTE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
-                || p.contains(PosixFilePermission.OTHERS_EXECUTE);
+    private static FileAttributes unixAttributes(Path file, BasicFileAttributes basic) {
+        try {
+            Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev", LinkOption.NOFOLLOW_LINKS);
+            return new FileAttributes(FileType.REGULAR, (Integer) a.get("mode"), basic.size(), (Integer) a.get("uid"),
+                    (Integer) a.get("gid"), (Long) a.get("dev"), (Long) a.get("ino"),
+                    basic.lastModifiedTime().toMillis() * 1_000_000L);
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** Keeps findings, minus the known exceptions of {@code --ignore}. */
