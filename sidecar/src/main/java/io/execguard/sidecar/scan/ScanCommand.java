@@ -7,7 +7,7 @@ import io.execguard.sidecar.scan.report.ReportFormat;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,10 +123,18 @@ public final class ScanCommand implements Callable<Integer> {
             write(report, reportFormat);
             return report.exitCode(threshold);
         } catch (IOException e) {
-            PrintStream err = System.err;
-            err.println("execguard scan: " + e.getMessage());
-            return 2;
+            return fail(e.getMessage());
+        } catch (RuntimeException e) {
+            // An engine or parser bug must not look like "findings" (1): say what broke, exit 2.
+            return fail("cannot scan " + input + " (" + e + ")");
         }
+    }
+
+    private int fail(String sentence) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("execguard scan: " + sentence);
+        err.flush();
+        return 2;
     }
 
     private ScanReport scan(Scanner scanner, List<Platform> targets) throws IOException {
