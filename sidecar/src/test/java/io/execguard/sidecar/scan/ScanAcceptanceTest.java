@@ -198,6 +198,40 @@ class ScanAcceptanceTest {
         assertEquals(0, scan("--ignore", "/usr/bin/*", "--platform", "linux/amd64", root.toString()).exit);
     }
 
+    @Test
+    void armAttributesAtTheEndOfALargeBinaryAreReadFromTheCapturedTail() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/armv7", 0755, TestElf.elf32ArmV7(900_000)).bytes(Compression.GZIP);
+        Path image = TestImages.dockerSaveLegacy(tmp.resolve("arm.tar"), "arm:1",
+                new TestImages.Spec("linux/arm/v7", List.of("/bin/armv7"), null).layer(layer));
+        try (io.execguard.sidecar.scan.image.ImageArchive archive = io.execguard.sidecar.scan.image.ImageArchive.open(image)) {
+            io.execguard.sidecar.scan.image.ImageFileTree tree = archive.tree(archive.manifests().get(0),
+                    io.execguard.sidecar.scan.image.CapturePolicy.withEntrypointNames(java.util.Set.of()), n -> { });
+            assertTrue(tree.capturedBytes() < 300_000, "only head and tail are kept: " + tree.capturedBytes());
+            io.execguard.core.diagnose.Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest
+                    .builder("/bin/armv7").tree(tree).platform(io.execguard.core.platform.Platform.parse("linux/arm/v7")).build());
+            assertEquals(Cause.OK, d.cause(), d.summary());
+            assertEquals("linux/arm/v7", d.evidence().group("elf").orElseThrow().string("platform").orElseThrow());
+        }
+        assertEquals(0, scan(image.toString()).exit);
+    }
+
+    @Test
+    void entrypointWithoutShebangAndShellFormCommandToAMissingProgram() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/sh", 0755, AMD64)
+                .file("/start.sh", 0755, "cd /srv\nexec ./server\n").bytes(Compression.NONE);
+        Path noShebang = TestImages.dockerSaveLegacy(tmp.resolve("a.tar"), "a:1",
+                new TestImages.Spec("linux/amd64", List.of("/start.sh"), null).layer(layer));
+        assertEquals(List.of("critical ENTRYPOINT /start.sh SHEBANG_MISSING [linux/amd64]"),
+                findings(scan("--format", "json", noShebang.toString()).report));
+        Path shellForm = TestImages.dockerSaveLegacy(tmp.resolve("b.tar"), "b:1",
+                new TestImages.Spec("linux/amd64", List.of(), List.of("/bin/sh", "-c", "exec /opt/missing --serve"))
+                        .layer(layer));
+        ScanRun run = scan("--format", "json", shellForm.toString());
+        assertEquals(1, run.exit);
+        assertEquals(List.of("critical ENTRYPOINT /opt/missing NOT_FOUND [linux/amd64]",
+                "error EXECUTABLE /start.sh SHEBANG_MISSING [linux/amd64]"), findings(run.report));
+    }
+
     private static void write(Path root, String rel, byte[] content, String perms) throws IOException {
         Path p = root.resolve(rel);
         Files.createDirectories(p.getParent());
