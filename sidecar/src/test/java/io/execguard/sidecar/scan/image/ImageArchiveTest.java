@@ -245,6 +245,29 @@ class ImageArchiveTest {
         }
     }
 
+    @Test
+    void aLargeExecutableCostsOnlyItsPrefixInMemory() throws IOException {
+        byte[] big = new byte[40 * 1024 * 1024];
+        big[0] = '#';
+        big[1] = '!';
+        ImageFileTree tree = treeOf(TestLayer.create().file("/bin/huge", 0755, big).bytes(Compression.GZIP));
+        assertEquals(CapturePolicy.OTHER_EXECUTABLE_PREFIX, tree.capturedBytes());
+        assertEquals(big.length, tree.lookup("/bin/huge").attributes().get().size());
+    }
+
+    @Test
+    void aLayerEntryShorterThanItsDeclaredSizeIsACorruptLayer() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/cut", 0755, new byte[10_000]).bytes(Compression.NONE);
+        byte[] truncated = java.util.Arrays.copyOf(layer, 512 + 2048);
+        Path file = TestImages.dockerSaveLegacy(tmp.resolve("cut.tar"), "cut:1",
+                new TestImages.Spec("linux/amd64", List.of(), null).layer(truncated));
+        try (ImageArchive archive = ImageArchive.open(file)) {
+            ImageFormatException e = assertThrows(ImageFormatException.class,
+                    () -> archive.tree(archive.manifests().get(0), POLICY, n -> { }));
+            assertTrue(e.getMessage().contains("layer"), e.getMessage());
+        }
+    }
+
     private ImageFileTree treeOf(byte[]... layers) throws IOException {
         TestImages.Spec spec = new TestImages.Spec("linux/amd64", Collections.emptyList(), null);
         for (byte[] l : layers) {
