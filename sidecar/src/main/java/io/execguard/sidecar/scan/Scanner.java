@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -133,9 +134,9 @@ public final class Scanner {
         progress.finish();
         ImageLibc libc = ImageLibc.of(tree);
         boolean declaredChecked = false;
+        List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, config);
         for (Platform target : targets) {
             List<Diagnosis> all = new ArrayList<>();
-            List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, config);
             Set<String> inChain = new HashSet<>();
             for (EntrypointChain.Link link : chain) {
                 Diagnosis d = refineForLibc(diagnose(tree, link.path, target, config.workingDir(),
@@ -170,10 +171,10 @@ public final class Scanner {
     }
 
     /** An image that declares one platform but whose ELF executables are mostly for another. */
-    private static java.util.Optional<Finding> declaredPlatformFinding(ImageManifest manifest, Platform target,
+    private static Optional<Finding> declaredPlatformFinding(ImageManifest manifest, Platform target,
                                                                        List<Diagnosis> diagnoses) {
         if (manifest.platform().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Platform declared = manifest.platform().get();
         Map<String, Integer> byPlatform = new TreeMap<>();
@@ -195,7 +196,7 @@ public final class Scanner {
             }
         }
         if (total == 0 || matching * 2 >= total) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Evidence.Builder counts = Evidence.builder();
         byPlatform.forEach((k, v) -> counts.put(k, (long) v));
@@ -208,7 +209,7 @@ public final class Scanner {
                 .evidence(Evidence.builder().put("declared_platform", declared.toString())
                         .put("elf_platforms", counts.build()).build())
                 .build();
-        return java.util.Optional.of(Finding.builder(manifest.name(), Finding.Kind.IMAGE, manifest.name(), d,
+        return Optional.of(Finding.builder(manifest.name(), Finding.Kind.IMAGE, manifest.name(), d,
                 Severity.CRITICAL).build());
     }
 
@@ -229,7 +230,7 @@ public final class Scanner {
         if (d.cause() != Cause.ELF_INTERPRETER_MISSING || ImageLibc.NONE.equals(libc.flavour())) {
             return d;
         }
-        java.util.Optional<Evidence> elf = d.evidence().group(Evidence.ELF);
+        Optional<Evidence> elf = d.evidence().group(Evidence.ELF);
         String binaryLibc = elf.flatMap(e -> e.string("libc")).orElse("");
         if (!libc.lacks(binaryLibc)) {
             return d;
