@@ -136,6 +136,25 @@ class ScanAcceptanceTest {
     }
 
     @Test
+    void aMuslBinaryInAGlibcImageIsExplainedAsSuch() throws IOException {
+        byte[] layer = TestLayer.create()
+                .file("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", 0755, AMD64)
+                .symlink("/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+                .file("/usr/bin/glibc-ok", 0755, GLIBC_AMD64)
+                .file("/usr/local/bin/from-alpine", 0755, TestElf.elf64(TestElf.EM_X86_64, "/lib/ld-musl-x86_64.so.1"))
+                .bytes(Compression.GZIP);
+        Path image = TestImages.ociArchive(tmp.resolve("debian.tar"), "debian-app",
+                new TestImages.Spec("linux/amd64", List.of("/usr/bin/glibc-ok"), null).layer(layer));
+        ScanRun run = scan("--format", "json", image.toString());
+        assertEquals(List.of("error EXECUTABLE /usr/local/bin/from-alpine ELF_INTERPRETER_MISSING [linux/amd64]"),
+                findings(run.report));
+        JsonNode f = JSON.readTree(run.report.split("\n")[0]);
+        assertTrue(f.at("/execguard/diagnosis/summary").asText().startsWith("A musl binary in a glibc image"),
+                f.toString());
+        assertEquals("glibc", f.at("/execguard/scan/image_libc").asText());
+    }
+
+    @Test
     void anArm64ImageCarryingAmd64BinariesIsCaught() throws IOException {
         byte[] layer = TestLayer.create().file("/bin/app", 0755, AMD64).file("/bin/helper", 0755, AMD64)
                 .bytes(Compression.GZIP);

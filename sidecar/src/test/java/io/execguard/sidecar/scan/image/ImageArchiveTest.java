@@ -234,6 +234,18 @@ class ImageArchiveTest {
     }
 
     @Test
+    void aLayoutWhoseBlobIsASymlinkOutOfTheLayoutIsRefused() throws IOException {
+        Path dir = TestImages.ociLayout(Files.createDirectory(tmp.resolve("layout")), "v1",
+                twoLayers(Compression.NONE, Compression.NONE));
+        Path index = dir.resolve("index.json");
+        Path outside = Files.write(tmp.resolve("outside.json"), Files.readAllBytes(index));
+        Files.delete(index);
+        Files.createSymbolicLink(index, outside);
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> ImageArchive.open(dir));
+        assertTrue(e.getMessage().contains("outside the layout"), e.getMessage());
+    }
+
+    @Test
     void aCorruptLayerIsReportedAsSuch() throws IOException {
         byte[] corrupt = new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7};
         Path file = TestImages.dockerSaveLegacy(tmp.resolve("bad.tar"), "bad:1",
