@@ -171,6 +171,22 @@ class ImageArchiveTest {
     }
 
     @Test
+    void elfTablesBetweenTheElfPrefixAndTheScriptPrefixSurviveTrimming() throws IOException {
+        byte[] elf = TestElf.elf64(TestElf.EM_X86_64, "/lib64/ld-linux-x86-64.so.2", 6_000, 50_000);
+        ImageFileTree tree = treeOf(TestLayer.create().file("/bin/mid", 0755, elf).bytes(Compression.NONE));
+        assertEquals(CapturePolicy.ELF_PREFIX + 112 + 28, tree.capturedBytes());
+        try (OpenedFile f = tree.open("/bin/mid", "/")) {
+            ByteBuffer table = ByteBuffer.allocate(112 + 28);
+            while (table.hasRemaining()) {
+                f.read(6_000 + table.position(), table);
+            }
+            assertEquals("/lib64/ld-linux-x86-64.so.2\0",
+                    new String(table.array(), 112, 28, StandardCharsets.US_ASCII));
+            assertThrows(IOException.class, () -> f.read(5_000, ByteBuffer.allocate(1)));
+        }
+    }
+
+    @Test
     void armBinariesKeepTheirTailForTheAttributesSection() throws IOException {
         byte[] elf = TestElf.elf32Arm(600_000);
         elf[elf.length - 1] = 42;
