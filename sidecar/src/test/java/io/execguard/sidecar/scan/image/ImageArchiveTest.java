@@ -127,6 +127,15 @@ class ImageArchiveTest {
     }
 
     @Test
+    void entriesBelowASymlinkedDirectoryLandInItsTarget() throws IOException {
+        byte[] lower = TestLayer.create().dir("/usr/lib").symlink("/lib", "usr/lib").bytes(Compression.NONE);
+        byte[] upper = TestLayer.create().file("/lib/ld-musl-x86_64.so.1", 0755, "x").bytes(Compression.NONE);
+        ImageFileTree tree = treeOf(lower, upper);
+        assertEquals(FileType.SYMLINK, tree.lookupNoFollow("/lib", "/").attributes().get().type());
+        assertEquals(List.of("ld-musl-x86_64.so.1"), tree.list("/usr/lib"));
+    }
+
+    @Test
     void hardLinksShareTheInodeAndContent() throws IOException {
         byte[] layer = TestLayer.create().file("/bin/busybox", 0755, "#!/bin/true\n").hardlink("/bin/sh", "/bin/busybox")
                 .bytes(Compression.NONE);
