@@ -16,14 +16,16 @@ import io.execguard.sidecar.scan.image.ImageFileTree;
 import io.execguard.sidecar.scan.image.ImageFormatException;
 import io.execguard.sidecar.scan.image.ImageManifest;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,46 +284,51 @@ public final class Scanner {
     }
 
     /**
-     * Regular files with any execute bit below {@code dir}, by absolute path inside it, with their attributes
-     * (one {@code lstat} each); symlinks are not followed and unreadable entries are counted, not fatal.
+     * Regular files with any execute bit below {@code dir}, by absolute path inside it, with their attributes.
+     * One {@code lstat} per entry (its mode decides), one more per executable; symlinks are not followed and
+     * unreadable directories or entries are counted, not fatal.
      */
     static Map<String, FileAttributes> executablesIn(Path dir, int[] unreadable) throws IOException {
         if (!Files.isDirectory(dir) || !Files.isReadable(dir)) {
             throw new IOException("cannot read the directory " + dir);
         }
         Map<String, FileAttributes> out = new TreeMap<>();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    FileAttributes a = unixAttributes(file, attrs);
-                    if (a == null) {
-                        unreadable[0]++;
-                    } else if (a.anyExecuteBit()) {
-                        out.put("/" + dir.relativize(file), a);
-                    }
+        Deque<Path> todo = new ArrayDeque<>();
+        todo.push(dir);
+        while (!todo.isEmpty()) {
+            Path current = todo.pop();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(current)) {
+                for (Path entry : entries) {
+                    classify(dir, entry, todo, out, unreadable);
                 }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
+            } catch (IOException | DirectoryIteratorException e) {
                 unreadable[0]++;
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
         return out;
     }
 
-    private static FileAttributes unixAttributes(Path file, BasicFileAttributes basic) {
+    private static void classify(Path root, Path entry, Deque<Path> todo, Map<String, FileAttributes> out,
+                                 int[] unreadable) {
         try {
-            Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev", LinkOption.NOFOLLOW_LINKS);
-            return new FileAttributes(FileType.REGULAR, (Integer) a.get("mode"), basic.size(), (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), (Long) a.get("dev"), (Long) a.get("ino"),
-                    basic.lastModifiedTime().toMillis() * 1_000_000L);
+            int mode = (Integer) Files.getAttribute(entry, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int type = mode & 0170000;
+            if (type == 0040000) {
+                todo.push(entry);
+            } else if (type == 0100000 && (mode & 0111) != 0) {
+                out.put("/" + root.relativize(entry), unixAttributes(entry));
+            }
         } catch (IOException | UnsupportedOperationException | ClassCastException e) {
-            return null;
+            unreadable[0]++;
         }
+    }
+
+    private static FileAttributes unixAttributes(Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev,size,lastModifiedTime",
+                LinkOption.NOFOLLOW_LINKS);
+        return new FileAttributes(FileType.REGULAR, (Integer) a.get("mode"), (Long) a.get("size"),
+                (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("dev"), (Long) a.get("ino"),
+                ((FileTime) a.get("lastModifiedTime")).toMillis() * 1_000_000L);
     }
 
     /** Keeps findings, minus the known exceptions of {@code --ignore}. */
