@@ -15,6 +15,8 @@ JAR="$ROOT/sidecar/target/execguard.jar"
 DIR=${1:-/usr}
 WORK=${WORK:-$(mktemp -d /tmp/execguard-scan-bench.XXXXXX)}
 MIN_IMAGE_MIB=300
+# JVM flags for a short command-line run: C1 only (no C2 compile threads) and the serial collector.
+SHORT_RUN="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 cleanup() { [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -75,6 +77,7 @@ echo
 echo "| run | wall s | CPU s | peak RSS MiB | exit |"
 echo "|---|---|---|---|---|"
 measure "execguard scan $DIR (every x-bit file, text report)" java -jar "$JAR" scan --no-progress "$DIR"
+measure "execguard scan $DIR with $SHORT_RUN" java $SHORT_RUN -jar "$JAR" scan --no-progress "$DIR"
 measure "file(1) over the same $EXECS x-bit files" sh -c "find '$DIR' -xdev -type f -perm /111 -print0 | xargs -0 -r file >/dev/null"
 [ "${QUICK:-0}" = 1 ] || measure "file(1) over all $FILES files of $DIR" sh -c "find '$DIR' -xdev -type f -print0 | xargs -0 -r file >/dev/null"
 
@@ -86,6 +89,7 @@ if [ "$SIZE_MIB" -lt "$MIN_IMAGE_MIB" ]; then
 fi
 measure "floor: gzip -dc of every layer of the ${SIZE_MIB} MiB image" sh -c "tar -C '$WORK' -xOf '$WORK/image.tar' --wildcards '*/layer.tar' | gzip -dc >/dev/null"
 measure "execguard scan image.tar (${SIZE_MIB} MiB docker save, gzip layers)" java -jar "$JAR" scan --no-progress "$WORK/image.tar"
+measure "execguard scan image.tar with $SHORT_RUN" java $SHORT_RUN -jar "$JAR" scan --no-progress "$WORK/image.tar"
 measure "execguard scan image.tar, -Xmx128m (memory bound)" java -Xmx128m -jar "$JAR" scan --no-progress --format json "$WORK/image.tar"
 CAPTURED=$(grep -o '"captured_bytes":[0-9]*' "$WORK/out.txt" | head -1 | cut -d: -f2 || true)
 EXECUTABLES=$(grep -o '"executables":[0-9]*' "$WORK/out.txt" | head -1 | cut -d: -f2 || true)
