@@ -131,7 +131,7 @@ public final class Scanner {
         for (String word : config.command()) {
             names.add(EntrypointChain.baseName(word));
         }
-        progress.start("reading layers of " + manifest.name() + " (bytes)", 0);
+        progress.startBytes("reading the layers of " + manifest.name());
         ImageFileTree tree = archive.tree(manifest, CapturePolicy.withEntrypointNames(names), progress::set);
         progress.finish();
         ImageLibc libc = ImageLibc.of(tree);
