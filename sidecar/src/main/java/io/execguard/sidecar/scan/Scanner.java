@@ -66,9 +66,10 @@ public final class Scanner {
      * @throws IOException when {@code dir} itself cannot be read
      */
     public ScanReport scanDirectory(Path dir, List<Platform> targets) throws IOException {
-        FileTree tree = HostFileTree.of(dir);
+        Path root = dir.toAbsolutePath().normalize();
+        FileTree tree = HostFileTree.of(root);
         int[] unreadable = {0};
-        Map<String, FileAttributes> found = executablesIn(dir, unreadable);
+        Map<String, FileAttributes> found = executablesIn(root, unreadable);
         List<String> executables = new ArrayList<>(found.keySet());
         Collector collector = new Collector();
         List<ScanReport.Unit> units = new ArrayList<>();

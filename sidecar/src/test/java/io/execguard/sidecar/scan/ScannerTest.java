@@ -159,6 +159,19 @@ class ScannerTest {
         assertEquals(0755, report.findings().get(0).attributes().get().mode());
     }
 
+    @Test
+    void aRelativeDirectoryIsScannedLikeItsAbsolutePath() throws IOException {
+        Path root = Files.createDirectory(tmp.resolve("rel"));
+        Files.writeString(root.resolve("run"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(root.resolve("run"), PosixFilePermissions.fromString("rwx------"));
+        Path relative = Path.of("").toAbsolutePath().relativize(root);
+        ScriptedDiagnoser engine = new ScriptedDiagnoser().answer("/run", Cause.SHEBANG_INTERPRETER_MISSING);
+        ScanReport report = new Scanner(engine, IgnoreRules.none()).scanDirectory(relative, List.of(Platform.parse("linux/amd64")));
+        assertEquals(relative.toString(), report.input());
+        assertEquals("/run", report.findings().get(0).path());
+        assertEquals(0700, report.findings().get(0).attributes().get().mode());
+    }
+
     /** An {@link ImageLibc} read from a one-file image holding {@code loader}. */
     private final class ImageLibcFixture {
         final ImageLibc libc;
