@@ -167,11 +167,17 @@ public final class ScanCommand implements Callable<Integer> {
     private List<Platform> parsePlatforms() {
         List<Platform> out = new ArrayList<>();
         for (String p : platforms) {
+            Platform platform;
             try {
-                out.add(Platform.parse(p));
+                platform = Platform.parse(p);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--platform: " + e.getMessage());
             }
+            if (!platform.os().equals("linux")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--platform: " + platform
+                        + " is not a Linux platform; scan predicts what Linux's execve does (e.g. linux/arm64)");
+            }
+            out.add(platform);
         }
         return out;
     }
