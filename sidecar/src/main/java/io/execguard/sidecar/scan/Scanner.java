@@ -98,7 +98,12 @@ public final class Scanner {
         Collector collector = new Collector();
         for (ImageManifest m : archive.manifests()) {
             if (requested.isEmpty()) {
-                plan.computeIfAbsent(m, k -> new ArrayList<>()).add(m.platform().orElse(Platform.host()));
+                Platform own = m.platform().orElse(Platform.host());
+                if (!own.os().equals("linux")) {
+                    throw new ImageFormatException(m.name() + " is a " + own + " image, and scan predicts what "
+                            + "Linux's execve does: pass --platform linux/ARCH to judge it for a Linux platform");
+                }
+                plan.computeIfAbsent(m, k -> new ArrayList<>()).add(own);
             }
         }
         for (Platform p : requested) {

@@ -105,6 +105,18 @@ class ScannerTest {
     }
 
     @Test
+    void anImageForAnotherOperatingSystemNeedsALinuxTarget() throws IOException {
+        try (ImageArchive archive = ImageArchive.open(image("windows/amd64"))) {
+            io.execguard.sidecar.scan.image.ImageFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.execguard.sidecar.scan.image.ImageFormatException.class,
+                    () -> new Scanner(new ScriptedDiagnoser(), IgnoreRules.none()).scanImage(archive, "w.tar", List.of()));
+            assertTrue(e.getMessage().contains("is a windows/amd64 image"), e.getMessage());
+            assertEquals(1, new Scanner(new ScriptedDiagnoser(), IgnoreRules.none())
+                    .scanImage(archive, "w.tar", List.of(Platform.parse("linux/amd64"))).units().size());
+        }
+    }
+
+    @Test
     void aSinglePlatformImageIsJudgedAgainstEveryRequestedPlatform() throws IOException {
         ScriptedDiagnoser engine = new ScriptedDiagnoser();
         try (ImageArchive archive = ImageArchive.open(image("linux/amd64"))) {
