@@ -63,6 +63,15 @@ final class ExecGuard {
                 () -> AgentEventStream.start(options.output()));
     }
 
+    /**
+     * Runs the diagnosis code paths once on files every JVM has (its own launcher and {@code /bin/sh}), so that the
+     * first exec of the application does not pay for loading them.
+     */
+    void warmUp() {
+        diagnoser.diagnoseExisting(Path.of(System.getProperty("java.home"), "bin", "java"));
+        diagnoser.diagnoseExisting(Path.of("/bin/sh"));
+    }
+
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
     Throwable beforeStart(String[] cmdarray, String dir) throws IOException {
         refusal.remove();

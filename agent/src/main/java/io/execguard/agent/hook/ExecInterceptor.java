@@ -36,7 +36,7 @@ public final class ExecInterceptor {
 
     /** Creates the engine and resolver ahead of the first exec, off the application's threads. */
     public void warmUp() {
-        guard();
+        guard().warmUp();
     }
 
     Throwable beforeStart(String[] cmdarray, String dir) {
