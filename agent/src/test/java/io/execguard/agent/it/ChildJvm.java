@@ -25,8 +25,6 @@ final class ChildJvm {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> classpath = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
-    private String agentOptions;
-    private boolean agent;
     private String mainClass;
     private final List<String> args = new ArrayList<>();
 
@@ -60,9 +58,9 @@ final class ChildJvm {
         return Path.of(home);
     }
 
+    /** Adds the agent jar here, in order among the other JVM arguments. */
     ChildJvm agent(String options) {
-        this.agent = true;
-        this.agentOptions = options;
+        jvmArgs.add("-javaagent:" + AGENT_JAR + (options == null || options.isEmpty() ? "" : "=" + options));
         return this;
     }
 
@@ -91,10 +89,6 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
         cmd.add("-Xshare:auto");
-        if (agent) {
-            cmd.add("-javaagent:" + AGENT_JAR + (agentOptions == null || agentOptions.isEmpty() ? ""
-                    : "=" + agentOptions));
-        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath));

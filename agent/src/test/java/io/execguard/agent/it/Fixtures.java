@@ -65,6 +65,11 @@ final class Fixtures {
         noexecFixture().ifPresent(all::add);
     }
 
+    /** The fixture called {@code name}. */
+    Fixture named(String name) {
+        return all.stream().filter(f -> f.name.equals(name)).findFirst().orElseThrow();
+    }
+
     private void add(String name, Path path, String cause, String errno) {
         all.add(new Fixture(name, path, cause, errno));
     }
