@@ -58,18 +58,14 @@ final class ExecGuard {
 
     static ExecGuard create(AgentOptions options) {
         String path = System.getenv("PATH");
-        return new ExecGuard(options, new Diagnoser(DiagnosisEngine.forHost(), path),
+        return new ExecGuard(options, new Diagnoser(DiagnosisEngine::forHost, path),
                 ExecutableResolver.forThisJvm(), Launcher.current(), ExecErrorFormat.current(),
                 () -> AgentEventStream.start(options.output()));
     }
 
-    /**
-     * Runs the diagnosis code paths once on files every JVM has (its own launcher and {@code /bin/sh}), so that the
-     * first exec of the application does not pay for loading them.
-     */
+    /** Runs the per-exec check once on the JVM's own launcher, so that its code is loaded before the first exec. */
     void warmUp() {
-        diagnoser.diagnoseExisting(Path.of(System.getProperty("java.home"), "bin", "java"));
-        diagnoser.diagnoseExisting(Path.of("/bin/sh"));
+        diagnoser.diagnoseIfSuspect(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
@@ -87,7 +83,7 @@ final class ExecGuard {
                 return refuse(file, Errno.EACCES, null, text, rule.get().toString());
             }
         }
-        Optional<Diagnosis> diagnosis = diagnoser.diagnoseExisting(file);
+        Optional<Diagnosis> diagnosis = diagnoser.diagnoseIfSuspect(file);
         if (!diagnosis.isPresent() || diagnosis.get().errno().orElse(null) != Errno.ENOEXEC
                 || !launcher.fallsBackToShell(true)) {
             return null;
