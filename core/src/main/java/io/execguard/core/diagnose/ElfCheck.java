@@ -74,6 +74,11 @@ final class ElfCheck {
     private static Verdict programHeaders(Inspection in, String path, BoundedReader r, ElfDescription d, ElfHeader k,
                                           KernelAbi abi, boolean nativeMachine) throws IOException {
         int expected = k.expectedPhentsize();
+        if (k.phentsize() != expected && isX32(abi, d)) {
+            return Verdict.of(Cause.COMPAT_DISABLED, path + " is an x32-ABI program (ELF 32-bit for x86-64), which "
+                    + "this kernel reads as a 64-bit ELF and rejects: x32 needs CONFIG_X86_X32_ABI.")
+                    .remediation("Use an x86-64 (64-bit) or i386 build of the program.");
+        }
         if (k.phentsize() != expected) {
             return corrupt(path, "its program header entry size (e_phentsize) is " + k.phentsize()
                     + " bytes where the kernel expects " + expected);
@@ -105,6 +110,12 @@ final class ElfCheck {
         return afterPointOfNoReturn(in, path, r, d, k, phdrs, nativeMachine);
     }
 
+    /** ELFCLASS32 with EM_X86_64: the x32 ABI, which only kernels built with CONFIG_X86_X32_ABI run. */
+    private static boolean isX32(KernelAbi abi, ElfDescription d) {
+        return abi.platform().architecture().equals("amd64") && d.header().identClass() == 1
+                && d.header().machine() == io.execguard.core.platform.ElfMachines.EM_X86_64;
+    }
+
     private static Verdict interpreter(Inspection in, String path, BoundedReader r, ElfDescription d, ProgramHeader p,
                                        boolean is64, boolean nativeMachine) throws IOException {
         if (p.filesz() < 2 || p.filesz() > PATH_MAX) {
@@ -123,26 +134,36 @@ final class ElfCheck {
         return LoaderCheck.check(in, path, ElfDescription.cString(bytes), d, is64, nativeMachine);
     }
 
-    /** Faults that execve no longer reports: the new image is killed with SIGSEGV before it runs. */
+    /**
+     * Faults past the point of no return. When the kernel itself must zero the tail of a writable segment's last file
+     * page and that page lies past the end of the file ({@code padzero} in {@code elf_load} faults), exec fails late
+     * and the new image gets SIGSEGV. Other missing file pages fault only when the program touches them (SIGBUS).
+     */
     private static Verdict afterPointOfNoReturn(Inspection in, String path, BoundedReader r, ElfDescription d,
                                                 ElfHeader k, List<ProgramHeader> phdrs, boolean nativeMachine) {
+        long size = r.size();
         long needed = 0;
+        boolean kernelFaults = false;
         for (ProgramHeader p : phdrs) {
             if (p.type() != ProgramHeader.PT_LOAD) {
                 continue;
             }
             long end = p.offset() + p.filesz();
-            if (p.offset() < 0 || p.filesz() < 0 || end < 0) {
-                needed = Long.MAX_VALUE;
-            } else {
-                needed = Math.max(needed, end);
-            }
+            boolean overflow = p.offset() < 0 || p.filesz() < 0 || end < 0;
+            needed = overflow ? Long.MAX_VALUE : Math.max(needed, end);
+            boolean zeroesTail = Long.compareUnsigned(p.memsz(), p.filesz()) > 0
+                    && (p.flags() & ProgramHeader.PF_W) != 0 && end % PAGE_SIZE != 0;
+            kernelFaults |= zeroesTail && (overflow || end - end % PAGE_SIZE >= size);
         }
-        if (needed > r.size()) {
-            String need = needed == Long.MAX_VALUE ? "more than the file system allows"
-                    : needed + " bytes";
-            return Verdict.of(Cause.ELF_TRUNCATED, path + " is truncated: it has " + r.size()
-                    + " bytes but its loadable segments need " + need + "; execve starts it and the kernel kills it.");
+        if (needed > size) {
+            String need = needed == Long.MAX_VALUE ? "more bytes than a file can hold" : needed + " bytes";
+            String start = path + " is truncated: it has " + size + " bytes but its loadable segments need " + need;
+            if (kernelFaults) {
+                return Verdict.of(Cause.ELF_TRUNCATED, start + "; execve starts it and the kernel kills it with "
+                        + "SIGSEGV while loading.");
+            }
+            return Verdict.of(Cause.ELF_TRUNCATED, start + "; execve succeeds, but the program is killed (SIGBUS) "
+                    + "as soon as it touches the missing part.").errno(null);
         }
         boolean entry = false;
         for (ProgramHeader p : phdrs) {

@@ -32,9 +32,10 @@ final class ScriptCheck {
         }
         String interpreter = line.interpreter().orElse("");
         if (interpreter.isEmpty()) {
-            // "#!" then only blanks up to a NUL: the kernel opens the empty path.
+            // "#!" then blanks up to a NUL (no newline): the kernel opens the empty path, which an in-kernel lookup
+            // resolves to the working directory - a directory, so EACCES (seen on Linux 6.18).
             return Verdict.of(Cause.SHEBANG_EMPTY, path + " starts with #! but names no interpreter.")
-                    .errno(Errno.ENOENT);
+                    .errno(Errno.EACCES);
         }
         Verdict nested = in.examine(interpreter, depth + 1);
         if (!nested.isRunnable()) {
@@ -109,8 +110,9 @@ final class ScriptCheck {
         if (found.isEmpty()) {
             String spaces = program.contains(" ") ? " (without -S, env takes \"" + shown + "\" as ONE program name)"
                     : "";
+            script.put("search_path", in.searchPath());
             return Verdict.of(Cause.SHEBANG_INTERPRETER_MISSING, path + " runs \"" + shown + "\" through env, and no "
-                    + "such program is on the search path " + in.searchPath() + spaces + ".")
+                    + "such program is on PATH" + spaces + ".")
                     .errno(null).runnable(false)
                     .remediation(program.contains(" ") ? "Use #!/usr/bin/env -S " + program + ", or name the "
                             + "interpreter by its absolute path." : Cause.SHEBANG_INTERPRETER_MISSING.remediation());
