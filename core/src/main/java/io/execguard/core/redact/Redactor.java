@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  *   <li>Short flags only for programs where they mean a password, because elsewhere they mean something
  *       harmless ({@code mkdir -p}, {@code ssh -p 22}, {@code docker run -p 80:80}): {@code -p VALUE} and
  *       {@code -pVALUE} for mysql/mariadb clients, {@code -p VALUE} for sshpass, mongo/mongosh and
- *       {@code docker|podman|buildah|nerdctl|helm login}, {@code -a VALUE} for redis-cli,
+ *       {@code docker|podman|buildah|nerdctl|helm|skopeo|oras|crane ... login}, {@code -a VALUE} for redis-cli,
  *       {@code -u user:pass} and {@code --user user:pass} (password part) for curl.</li>
  *   <li>Inside any argument: assignments whose name ends in {@code _SECRET}, {@code _TOKEN}, {@code _PASSWORD},
- *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case), and query-style
+ *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case; the value ends at
+ *       whitespace, a quote, {@code &} or {@code ;}), and query-style
  *       {@code password=}, {@code passwd=}, {@code pwd=}, {@code secret=}, {@code token=},
  *       {@code access_token=}, {@code api_key=}, {@code apikey=} (value up to {@code &}, {@code ;}, space or
  *       quote).</li>
@@ -55,7 +56,7 @@ public final class Redactor {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?i)(\\b[A-Za-z_][A-Za-z0-9_]*(?:_SECRET|_TOKEN|_PASSWORD|_PASSWD|_KEY|_APIKEY|_CREDENTIALS?)=)"
-                    + "([^\\s'\"]+)");
+                    + "([^\\s'\"&;]+)");
     private static final Pattern QUERY = Pattern.compile(
             "(?i)((?:^|[?&;\\s'\"])(?:password|passwd|pwd|secret|token|access_token|api_key|apikey)=)"
                     + "([^&;\\s'\"]+)");
