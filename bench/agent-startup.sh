@@ -35,11 +35,12 @@ with=("$java" "-javaagent:$jar" -cp "$work" AgentBench)
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 
 # Alternates baseline and agent so that drift in machine load hits both alike.
-paired() { # mode args... -> "baseline agent" medians
-  local b=() a=()
+paired() { # column mode args... -> "baseline agent" medians of that output column
+  local col="$1" b=() a=()
+  shift
   for ((i = 0; i < rounds; i++)); do
-    b+=("$("${base[@]}" "$@" | tail -1)")
-    a+=("$("${with[@]}" "$@" | tail -1)")
+    b+=("$("${base[@]}" "$@" | tail -1 | awk -v c="$col" '{print $c}')")
+    a+=("$("${with[@]}" "$@" | tail -1 | awk -v c="$col" '{print $c}')")
   done
   printf '%s %s\n' "$(printf '%s\n' "${b[@]}" | median)" "$(printf '%s\n' "${a[@]}" | median)"
 }
@@ -47,9 +48,14 @@ paired() { # mode args... -> "baseline agent" medians
 echo "== $("$java" -version 2>&1 | head -1); $(nproc) cores; load before: $(uptime | sed 's/.*load average: //')" >&2
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hello.json" \
   -n baseline "${base[*]} hello" -n agent "${with[*]} hello" >&2
-read -r hb ha < <(python3 -c "import json,sys; r=json.load(open('$work/hello.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
-read -r fb fa < <(paired first)
-read -r sb sa < <(paired spawn "$spawns")
+read -r hb ha hcb hca < <(python3 -c "import json; r=json.load(open('$work/hello.json'))['results']; print(*(round(x['median']*1000,1) for x in r), *(round((x['user']+x['system'])*1000,1) for x in r))")
+read -r fb fa < <(paired 1 first)
+spawn_b=() spawn_a=()
+for ((i = 0; i < rounds; i++)); do
+  spawn_b+=("$("${base[@]}" spawn "$spawns")"); spawn_a+=("$("${with[@]}" spawn "$spawns")")
+done
+sb=$(printf '%s\n' "${spawn_b[@]}" | awk '{print $1}' | median); sa=$(printf '%s\n' "${spawn_a[@]}" | awk '{print $1}' | median)
+scb=$(printf '%s\n' "${spawn_b[@]}" | awk '{print $2}' | median); sca=$(printf '%s\n' "${spawn_a[@]}" | awk '{print $2}' | median)
 heap_b=() heap_a=()
 for ((i = 0; i < rounds; i++)); do
   heap_b+=("$("${base[@]}" heap)"); heap_a+=("$("${with[@]}" heap)")
@@ -57,13 +63,15 @@ done
 hb_heap=$(printf '%s\n' "${heap_b[@]}" | awk '{print $1}' | median); ha_heap=$(printf '%s\n' "${heap_a[@]}" | awk '{print $1}' | median)
 hb_rss=$(printf '%s\n' "${heap_b[@]}" | awk '{print $2}' | median); ha_rss=$(printf '%s\n' "${heap_a[@]}" | awk '{print $2}' | median)
 
-awk -v hb="$hb" -v ha="$ha" -v fb="$fb" -v fa="$fa" -v sb="$sb" -v sa="$sa" -v n="$spawns" \
+awk -v hb="$hb" -v ha="$ha" -v hcb="$hcb" -v hca="$hca" -v scb="$scb" -v sca="$sca" -v fb="$fb" -v fa="$fa" -v sb="$sb" -v sa="$sa" -v n="$spawns" \
     -v hpb="$hb_heap" -v hpa="$ha_heap" -v rb="$hb_rss" -v ra="$ha_rss" 'BEGIN {
   print "| measure | baseline | with agent | added | target |"
   print "|---|---|---|---|---|"
   printf "| hello world start-up (hyperfine median) | %.1f ms | %.1f ms | %+.1f ms | <= 100 ms |\n", hb, ha, ha-hb
+  printf "| hello world CPU, user+sys (hyperfine mean) | %.1f ms | %.1f ms | %+.1f ms | - |\n", hcb, hca, hca-hcb
   printf "| first ProcessBuilder.start() at top of main (median) | %.1f ms | %.1f ms | %+.1f ms | <= 250 ms |\n", fb, fa, fa-fb
   printf "| %d x spawn /bin/true (median) | %.0f ms | %.0f ms | %+.1f %% | <= 3 %% |\n", n, sb, sa, (sa-sb)*100/sb
+  printf "| JVM CPU for those spawns, children excluded | %.0f ms | %.0f ms | %+.1f us/spawn | - |\n", scb, sca, (sca-scb)*1000/n
   printf "| used heap after start-up, one exec, GC | %.1f MiB | %.1f MiB | %+.1f MiB | <= 16 MiB |\n", hpb/1048576, hpa/1048576, (hpa-hpb)/1048576
   printf "| RSS after the same (for information) | %.1f MiB | %.1f MiB | %+.1f MiB | - |\n", rb/1024, ra/1024, (ra-rb)/1024
 }'

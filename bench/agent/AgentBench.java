@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  *   hello        prints "hello" (start-up is timed from outside with hyperfine)
  *   first        ms spent in the very first ProcessBuilder.start() of /bin/true, issued at the top of main
- *   spawn N      ms to start and wait for /bin/true N times (after 200 warm-up spawns)
+ *   spawn N      ms to start and wait for /bin/true N times (after 200 warm-up spawns), then the CPU ms the JVM
+ *                itself used for them (children excluded): less sensitive to other load than wall time
  *   heap         bytes of used heap after start-up, one exec and a full GC; then VmRSS in kB
  */
 public class AgentBench {
@@ -28,9 +29,13 @@ public class AgentBench {
             case "spawn": {
                 int n = Integer.parseInt(args[1]);
                 spawn(200);
+                com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 spawn(n);
-                System.out.printf("%.1f%n", (System.nanoTime() - t0) / 1e6);
+                long wall = System.nanoTime() - t0;
+                System.out.printf("%.1f %.1f%n", wall / 1e6, (os.getProcessCpuTime() - c0) / 1e6);
                 break;
             }
             case "heap": {

@@ -55,7 +55,8 @@ public final class ConcurrentSpawnApp {
             w.join();
         }
         for (String p : paths) {
-            System.out.println("COUNT " + p + " " + count(done, p) + " " + count(thrown, p) + " " + count(explained, p));
+            System.out.println("COUNT " + p + " " + count(done, p) + " " + count(thrown, p) + " "
+                    + count(explained, p));
         }
     }
 

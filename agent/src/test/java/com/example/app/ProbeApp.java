@@ -7,9 +7,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * An application for the agent's integration tests (in a package of its own, as an application would be): execs each argument in turn (with ProcessBuilder, or with
- * Runtime.exec when an argument starts with {@code runtime:}) and prints one line per attempt describing what the
- * application saw, in a format the integration tests reads back. Uses nothing but the JDK.
+ * An application for the agent's integration tests (in a package of its own, as an application's would be): execs
+ * each argument in turn (with ProcessBuilder, or with Runtime.exec when an argument starts with {@code runtime:})
+ * and prints one line per attempt describing what the application saw, in a format the tests read back. Uses
+ * nothing but the JDK.
  */
 public final class ProbeApp {
     private ProbeApp() {

@@ -41,7 +41,7 @@ final class Diagnoser {
             return Optional.empty();
         }
         Optional<Diagnosis> cached = cache.get(key.get());
-        if (cached != null && cached.map(d -> d.path().equals(path.toString())).orElse(true)) {
+        if (cached != null && (!cached.isPresent() || cached.get().path().equals(path.toString()))) {
             return cached;
         }
         Optional<Diagnosis> fresh = EnoexecPrecheck.mayBeEnoexec(path)

@@ -28,7 +28,7 @@ class ExecGuardTest {
         AgentOptions o = AgentOptions.parse(options, Map.of());
         Path events = dir.resolve("events.json");
         return new ExecGuard(o, new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin"),
-                ExecutableResolver.of("/usr/bin:/bin", dir), launcher, ExecErrorFormat.LEGACY,
+                ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher, ExecErrorFormat.LEGACY,
                 () -> AgentEventStream.start(OutputSpec.file(events)));
     }
 

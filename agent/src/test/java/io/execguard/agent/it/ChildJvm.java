@@ -111,7 +111,7 @@ final class ChildJvm {
         Path err = Files.createTempFile("child", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(command()).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("EXECGUARD_") || k.startsWith("JAVA_TOOL_OPTIONS"));
             pb.environment().putAll(env);
             Process p = pb.start();

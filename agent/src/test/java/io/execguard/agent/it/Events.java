@@ -2,6 +2,7 @@ package io.execguard.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.execguard.core.event.EventSchemaValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The JSON lines a child's agent wrote, parsed. */
+/** The JSON lines a child's agent wrote, each validated against the event schema, parsed. */
 final class Events {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -23,6 +24,7 @@ final class Events {
         }
         for (String line : Files.readAllLines(file)) {
             if (!line.isBlank()) {
+                EventSchemaValidator.assertValid(line);
                 events.add(JSON.readTree(line));
             }
         }

@@ -108,7 +108,8 @@ class ExecFailuresIT {
             assertEquals("exec-blocked", Events.action(e));
             assertEquals("alert", e.path("event").path("kind").asText());
             assertEquals(now.message, e.path("error").path("message").asText());
-            assertEquals("shell-fallback", e.path("execguard").path("details").path("deny_rule").asText());
+            assertEquals("shell-fallback", e.path("execguard").path("details").path("policy").asText());
+            assertEquals("main", e.path("process").path("thread").path("name").asText());
         }
         assertEquals(fixtures.all.size(), events.size(), events.toString());
     }
