@@ -71,7 +71,8 @@ public final class DiagnosisEngine {
     Result run(DiagnosisRequest request) {
         FileTree tree = request.tree().orElse(defaultTree);
         Platform platform = request.platform().orElse(facts.platform());
-        Inspection in = new Inspection(tree, platform, facts, mountTables, request.cwd(), request.searchPath());
+        Inspection in = new Inspection(tree, platform, facts, mountTables, request.cwd(), request.searchPath(),
+                request.credentials());
         Verdict v = examine(in, request.path());
         List<Inspection.Consulted> consulted = in.consulted();
         if (!consulted.isEmpty()) {

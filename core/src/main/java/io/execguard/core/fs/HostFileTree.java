@@ -67,9 +67,32 @@ public final class HostFileTree implements FileTree {
             return Lookup.failed(Lookup.Status.NOT_FOUND, "/", "empty path");
         }
         try {
+            if (hostRoot) {
+                Lookup fast = realPath(path.startsWith("/") ? path : cwd + "/" + path);
+                if (fast != null) {
+                    return fast;
+                }
+            }
             return walk(path, cwd);
         } catch (InvalidPathException e) {
             return Lookup.failed(Lookup.Status.ERROR, "/", "invalid path: " + e.getReason());
+        }
+    }
+
+    /**
+     * For the host's own {@code /} nothing can escape the root, so the C library's {@code realpath} (one native call)
+     * resolves the path the same way the kernel does. Only successful resolutions are taken from it; any failure
+     * returns null and the component walk explains where and why resolution stops.
+     */
+    private static Lookup realPath(String absolute) {
+        if (absolute.endsWith("/")) {
+            return null;
+        }
+        try {
+            Path real = Path.of(absolute).toRealPath();
+            return Lookup.found(real.toString(), lstat(real));
+        } catch (IOException | SecurityException e) {
+            return null;
         }
     }
 
@@ -174,7 +197,11 @@ public final class HostFileTree implements FileTree {
         if (components.isEmpty()) {
             return root;
         }
-        return Path.of(rootPrefix + join(components));
+        StringBuilder b = new StringBuilder(rootPrefix.length() + 16 * components.size()).append(rootPrefix);
+        for (String c : components) {
+            b.append('/').append(c);
+        }
+        return Path.of(b.toString());
     }
 
     private static Lookup failure(IOException e, String at) {

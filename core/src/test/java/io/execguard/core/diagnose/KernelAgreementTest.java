@@ -96,6 +96,10 @@ class KernelAgreementTest {
                 new Fixture("script #!/bin/sh", OK, d -> script(d, "s", "#!/bin/sh\nexit 0\n")),
                 new Fixture("script with blanks and an argument", OK, d -> script(d, "s", "#!  \t/bin/sh  -e \nexit 0\n")),
                 new Fixture("script without newline", OK, d -> script(d, "s", "#!/bin/sh")),
+                new Fixture("relative interpreter in the working directory", OK, d -> {
+                    copy(d, "/bin/sh", "mysh", "755");
+                    return script(d, "s", "#!mysh\nexit 0\n");
+                }),
                 new Fixture("script #!/usr/bin/env sh", OK, d -> script(d, "s", "#!/usr/bin/env sh\nexit 0\n")),
                 new Fixture("five levels of #! interpreters", OK, d -> chain(d, 5)));
     }
@@ -121,8 +125,9 @@ class KernelAgreementTest {
                 new Fixture("character device", NOT_REGULAR_FILE, d -> "/dev/null"),
                 new Fixture("unix socket", NOT_REGULAR_FILE, d -> {
                     Path s = d.resolve("sock");
-                    ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    ch.bind(UnixDomainSocketAddress.of(s));
+                    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        ch.bind(UnixDomainSocketAddress.of(s));
+                    }
                     Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
                     return s.toString();
                 }),
@@ -295,7 +300,7 @@ class KernelAgreementTest {
         return p;
     }
 
-    private static String perms(String octal) {
+    static String perms(String octal) {
         StringBuilder b = new StringBuilder();
         for (char c : octal.toCharArray()) {
             int v = c - '0';

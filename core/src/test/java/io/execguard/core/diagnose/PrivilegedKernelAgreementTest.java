@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.execguard.core.platform.Credentials;
 import io.execguard.core.platform.Platform;
 import io.execguard.core.testing.Commands;
 import io.execguard.core.testing.ElfBuilder;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +67,37 @@ class PrivilegedKernelAgreementTest {
     }
 
     @Test
+    void permissionsOfAnUnprivilegedUser() throws Exception {
+        int nobody = 65534;
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Credentials user = Credentials.of(nobody, new int[] {nobody}, false);
+        asUser(user, "0744", 0, 0, Cause.NO_EXECUTE_PERMISSION);
+        asUser(user, "0755", 0, 0, Cause.OK);
+        asUser(user, "0710", 0, nobody, Cause.OK);
+        asUser(user, "0610", nobody, nobody, Cause.NO_EXECUTE_PERMISSION);
+        asUser(user, "0601", nobody, 0, Cause.NO_EXECUTE_PERMISSION);
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path inside = Files.write(closed.resolve("prog"), ElfBuilder.x86_64().build());
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest.builder(inside.toString()).credentials(user)
+                .build());
+        assertEquals(Cause.NO_EXECUTE_PERMISSION, d.cause(), d::toString);
+        ExecProbe.assertKernelAgrees(d, ExecProbe.execAs(nobody, nobody, inside.toString(), dir));
+    }
+
+    private void asUser(Credentials user, String mode, int owner, int group, Cause expected) throws Exception {
+        Path p = Files.write(dir.resolve("prog-" + mode + "-" + owner + "-" + group), ElfBuilder.x86_64().build());
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(KernelAgreementTest.perms(mode.substring(1))));
+        Files.setAttribute(p, "unix:uid", owner);
+        Files.setAttribute(p, "unix:gid", group);
+        Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest.builder(p.toString()).credentials(user)
+                .build());
+        assertEquals(expected, d.cause(), d::toString);
+        ExecProbe.assertKernelAgrees(d, ExecProbe.execAs(user.uid(), 65534, p.toString(), dir));
+    }
+
+    @Test
     void binfmtMiscHandlers() throws Exception {
         mountBinfmtMisc();
         String tag = "eg" + ProcessHandle.current().pid();
@@ -102,9 +135,23 @@ class PrivilegedKernelAgreementTest {
     private void mountBinfmtMisc() throws IOException {
         if (!Files.exists(BINFMT.resolve("status"))) {
             Commands.run("mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT.toString());
-            undo.add(() -> quietly("umount", BINFMT.toString()));
+            // Unmount only when no handler is left: a concurrent run of this test may still be using it.
+            undo.add(() -> {
+                if (handlerCount() == 0) {
+                    quietly("umount", BINFMT.toString());
+                }
+            });
         }
         assertTrue(Files.readString(BINFMT.resolve("status")).trim().equals("enabled"), "binfmt_misc is disabled");
+    }
+
+    private static long handlerCount() {
+        try (var entries = Files.list(BINFMT)) {
+            return entries.filter(p -> !p.getFileName().toString().equals("status")
+                    && !p.getFileName().toString().equals("register")).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private void register(String name, String rest) throws IOException {
