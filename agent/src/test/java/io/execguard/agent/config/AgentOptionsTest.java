@@ -63,7 +63,9 @@ class AgentOptionsTest {
         assertMessage("invalid deny rule 'everything': expected shell-fallback, world-writable or path:GLOB",
                 "deny=everything");
         assertThrows(InvalidOptionException.class, () -> AgentOptions.parse("output=file:relative.json", Map.of()));
-        assertThrows(InvalidOptionException.class, () -> AgentOptions.parse("", Map.of("EXECGUARD_MODE", "x")));
+        assertEquals("invalid mode 'x': expected observe or enforce (from EXECGUARD_MODE)",
+                assertThrows(InvalidOptionException.class,
+                        () -> AgentOptions.parse("", Map.of("EXECGUARD_MODE", "x"))).getMessage());
     }
 
     private static void assertMessage(String expected, String args) {
