@@ -24,7 +24,8 @@ class AgentOptionsTest {
     @Test
     void parsesEveryKeyFromTheArgumentString() throws Exception {
         AgentOptions o = AgentOptions.parse(
-                "mode=enforce,output=file:/var/log/execguard.json,explain=false,deny=shell-fallback|world-writable|path:/opt/x/*",
+                "mode=enforce,output=file:/var/log/execguard.json,explain=false,"
+                        + "deny=shell-fallback|world-writable|path:/opt/x/*",
                 Map.of());
         assertEquals(Mode.ENFORCE, o.mode());
         assertEquals(OutputSpec.file(Path.of("/var/log/execguard.json")), o.output());
