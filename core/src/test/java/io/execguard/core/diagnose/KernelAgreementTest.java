@@ -179,6 +179,18 @@ class KernelAgreementTest {
 
     private static List<Fixture> loaders() {
         return List.of(
+                new Fixture("synthetic loader that runs", OK, d -> {
+                    Path ld = write(d, "ld-ok", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "withld", ElfBuilder.x86_64().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an i386 loader (compat loader path)", compatCause(), d -> {
+                    Path ld = write(d, "ld-i386", ElfBuilder.i386().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an x86-64 loader (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
+                    Path ld = write(d, "ld-64", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld64", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
                 new Fixture("loader missing", ELF_INTERPRETER_MISSING, d -> exe(d, "nold", ElfBuilder.x86_64().interpreter(d.resolve("no/ld.so").toString()).build())),
                 new Fixture("musl binary on glibc", ELF_INTERPRETER_MISSING, d -> {
                     assumeFalse(Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")), "musl is installed here");
@@ -209,6 +221,11 @@ class KernelAgreementTest {
                 new Fixture("loader for another machine (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
                     Path ld = write(d, "ld-arm", ElfBuilder.foreign(183, true, false).type(ElfBuilder.ET_DYN).build(), "755");
                     return exe(d, "ldarm", ElfBuilder.x86_64().interpreter(ld.toString()).build());
+                }),
+                new Fixture("loader cut in half (SIGSEGV)", ELF_INTERPRETER_INVALID, d -> {
+                    byte[] ld = Files.readAllBytes(Path.of("/lib64/ld-linux-x86-64.so.2"));
+                    Path half = write(d, "ld-half", Arrays.copyOf(ld, ld.length / 2), "755");
+                    return exe(d, "ldhalf", ElfBuilder.x86_64().interpreter(half.toString()).build());
                 }),
                 new Fixture("loader with bad program headers (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
                     Path ld = write(d, "ld-bad", ElfBuilder.x86_64().type(ElfBuilder.ET_DYN).phentsize(12).build(), "755");
