@@ -1,0 +1,94 @@
+package io.execguard.agent.emit;
+
+import io.execguard.agent.install.AgentLog;
+import io.execguard.core.event.ExecEvent;
+import io.execguard.core.event.output.OutputSpec;
+import io.execguard.core.event.pipeline.EventPipeline;
+import java.lang.management.ManagementFactory;
+import javax.management.ObjectName;
+
+/**
+ * The agent's end of the shared event pipeline: a bounded, never-blocking queue drained by one daemon thread into
+ * the configured output. Drops (queue full, output unavailable) are counted and reported at most once a minute as
+ * one line on stderr, and readable at any time over JMX ({@link AgentEventsMXBean}); queued events are written when
+ * the JVM exits.
+ */
+public final class AgentEventStream implements AgentEventsMXBean {
+    static final String OBJECT_NAME = "io.execguard:type=AgentEvents";
+
+    private final EventPipeline pipeline;
+
+    private AgentEventStream(EventPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Starts the writer thread for {@code output}. */
+    public static AgentEventStream start(OutputSpec output) {
+        EventPipeline pipeline = EventPipeline.builder()
+                .sink(new LineSink(output))
+                .dropReporter((delta, total) -> System.err.println("execguard: dropped " + delta
+                        + " events since the last report (" + total + " in total)"))
+                .threadName("execguard-events")
+                .start()
+                .closeOnShutdown();
+        AgentEventStream stream = new AgentEventStream(pipeline);
+        stream.registerLater();
+        return stream;
+    }
+
+    /**
+     * Registers the counters with the platform MBean server from a daemon thread: creating that server costs tens
+     * of milliseconds, which the thread reporting the first failed exec must not wait for.
+     */
+    private void registerLater() {
+        Thread t = new Thread(new Registration(this), "execguard-jmx");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public long getOfferedEvents() {
+        return pipeline.stats().offered();
+    }
+
+    @Override
+    public long getWrittenEvents() {
+        return pipeline.stats().written();
+    }
+
+    @Override
+    public long getDroppedEvents() {
+        return pipeline.stats().dropped();
+    }
+
+    private static final class Registration implements Runnable {
+        private final AgentEventStream stream;
+
+        Registration(AgentEventStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void run() {
+            try {
+                ManagementFactory.getPlatformMBeanServer().registerMBean(stream, new ObjectName(OBJECT_NAME));
+            } catch (Exception | LinkageError e) {
+                // Another copy registered first, or no JMX in this runtime: the stderr drop report still works.
+            }
+        }
+    }
+
+    /** Queues the event; never blocks, drops and counts it when the queue is full. */
+    public void emit(ExecEvent event) {
+        try {
+            pipeline.offer(event);
+        } catch (RuntimeException e) {
+            AgentLog.warn("could not queue an event (" + e + ")");
+        }
+    }
+
+    /** Events dropped so far. */
+    public long dropped() {
+        return pipeline.droppedCount();
+    }
+}
