@@ -2,8 +2,11 @@ package io.execguard.agent.emit;
 
 import io.execguard.agent.install.AgentLog;
 import io.execguard.core.event.ExecEvent;
+import io.execguard.core.event.FileHashEnricher;
 import io.execguard.core.event.output.OutputSpec;
 import io.execguard.core.event.pipeline.EventPipeline;
+import io.execguard.core.fs.HostFileTree;
+import io.execguard.core.hash.FileHasher;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 
@@ -26,6 +29,7 @@ public final class AgentEventStream implements AgentEventsMXBean {
     public static AgentEventStream start(OutputSpec output) {
         EventPipeline pipeline = EventPipeline.builder()
                 .sink(new LineSink(output))
+                .enricher(new FileHashEnricher(HostFileTree.root(), FileHasher.withDefaults()))
                 .dropReporter((delta, total) -> System.err.println("execguard: dropped " + delta
                         + " events since the last report (" + total + " in total)"))
                 .threadName("execguard-events")

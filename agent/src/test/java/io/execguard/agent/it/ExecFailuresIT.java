@@ -73,6 +73,8 @@ class ExecFailuresIT {
                 assertTrue(explanation.contains("[" + f.cause + ", execve: " + f.errno + "]"), explanation);
             }
             assertEquals("execguard.agent", e.path("event").path("dataset").asText());
+            assertEquals(sha256(f.path), e.path("file").path("hash").path("sha256").asText(),
+                    f + ": file.hash.sha256, computed on the writer thread: " + e);
             assertEquals("observe", e.path("execguard").path("details").path("mode").asText());
             assertTrue(e.path("execguard").path("source").path("call_site").path(0).asText()
                     .startsWith(ProbeApp.class.getName() + ".attempt(ProbeApp.java:"), "call site: " + e);
@@ -170,5 +172,14 @@ class ExecFailuresIT {
         args.add("/bin/true");
         fixtures.all.forEach(f -> args.add(f.path.toString()));
         return args.toArray(new String[0]);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(file));
+        StringBuilder hex = new StringBuilder();
+        for (byte b : digest) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex.toString();
     }
 }

@@ -4,6 +4,7 @@ import io.execguard.core.context.ContainerIdentity;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.DuplicateSummary;
+import io.execguard.core.event.FileInfo;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,19 +12,29 @@ import java.util.Optional;
 /**
  * A failed exec ready to be written: the audit facts, what /proc said about the caller, the diagnosis of the
  * target inside the caller's root (or why there is none), the caller kind, and - for flood summaries - how many
- * identical failures the event stands for.
+ * identical failures the event stands for - and the target's {@code file.*} facts (stat and SHA-256) as its root
+ * showed them when it was diagnosed there.
  */
 public record ExplainedFailure(ExecFailure failure, Optional<CallerProcess> caller, CallerKind callerKind,
         Optional<Diagnosis> diagnosis, Optional<String> diagnosisSkipped, Optional<String> root,
-        Optional<DuplicateSummary> duplicates) {
+        Optional<DuplicateSummary> duplicates, Optional<FileInfo> file) {
     public ExplainedFailure {
         Objects.requireNonNull(failure, "failure");
         Objects.requireNonNull(callerKind, "callerKind");
+        Objects.requireNonNull(file, "file");
+    }
+
+    /** A failure whose target was not read in any root (no {@code file.*} facts beyond the records' path). */
+    public ExplainedFailure(ExecFailure failure, Optional<CallerProcess> caller, CallerKind callerKind,
+            Optional<Diagnosis> diagnosis, Optional<String> diagnosisSkipped, Optional<String> root,
+            Optional<DuplicateSummary> duplicates) {
+        this(failure, caller, callerKind, diagnosis, diagnosisSkipped, root, duplicates, Optional.empty());
     }
 
     /** The same failure standing for a summary of suppressed repeats. */
     public ExplainedFailure withDuplicates(DuplicateSummary d) {
-        return new ExplainedFailure(failure, caller, callerKind, diagnosis, diagnosisSkipped, root, Optional.of(d));
+        return new ExplainedFailure(failure, caller, callerKind, diagnosis, diagnosisSkipped, root, Optional.of(d),
+                file);
     }
 
     /** The container from /proc, when the caller or its parent could still be read. */

@@ -4,6 +4,9 @@ import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.event.CallerKind;
+import io.execguard.core.event.FileInfo;
+import io.execguard.core.fs.FileTree;
+import io.execguard.core.hash.FileHasher;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
 import java.io.IOException;
@@ -42,6 +45,7 @@ public final class Explainer {
     private final DiagnosisEngine engine;
     private final ProcReader proc;
     private final RootTrees trees;
+    private final FileHasher hasher = FileHasher.withDefaults();
 
     public Explainer(DiagnosisEngine engine, ProcReader proc, RootTrees trees) {
         this.engine = engine;
@@ -84,7 +88,7 @@ public final class Explainer {
                 break; // without the inode nothing proves that another root holds the same file
             }
             Optional<String> key = identity ? cacheKey(f, target.get(), c.root) : Optional.empty();
-            Optional<Diagnosis> d = key.flatMap(this::cached);
+            Optional<Diagnosed> d = key.flatMap(this::cached);
             if (d.isEmpty()) {
                 d = diagnoseIfSame(f, target.get(), c.root, identity);
                 if (d.isPresent() && key.isPresent()) {
@@ -95,8 +99,8 @@ public final class Explainer {
                 continue; // the process exited while its root was being read
             }
             if (d.isPresent()) {
-                return new ExplainedFailure(f, caller, kind, d, Optional.empty(), Optional.of(c.root),
-                        Optional.empty());
+                return new ExplainedFailure(f, caller, kind, Optional.of(d.get().diagnosis), Optional.empty(),
+                        Optional.of(c.root), Optional.empty(), Optional.of(d.get().file));
             }
         }
         return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of(caller.isEmpty()
@@ -119,32 +123,47 @@ public final class Explainer {
         }
     }
 
-    private Optional<Diagnosis> cached(String key) {
+    private Optional<Diagnosed> cached(String key) {
         Remembered r = memory.get(key);
-        return r != null && System.nanoTime() - r.atNanos < MEMORY_NANOS ? Optional.of(r.diagnosis)
+        return r != null && System.nanoTime() - r.atNanos < MEMORY_NANOS ? Optional.of(r.diagnosed)
                 : Optional.empty();
     }
 
-    private void remember(String key, Diagnosis d) {
+    private void remember(String key, Diagnosed d) {
         memory.put(key, new Remembered(d, System.nanoTime()));
     }
 
     private static final class Remembered {
-        final Diagnosis diagnosis;
+        final Diagnosed diagnosed;
         final long atNanos;
 
-        Remembered(Diagnosis diagnosis, long atNanos) {
-            this.diagnosis = diagnosis;
+        Remembered(Diagnosed diagnosed, long atNanos) {
+            this.diagnosed = diagnosed;
             this.atNanos = atNanos;
         }
     }
 
+    /** The diagnosis and the {@code file.*} facts, both read through the same pinned root. */
+    private static final class Diagnosed {
+        final Diagnosis diagnosis;
+        final FileInfo file;
+
+        Diagnosed(Diagnosis diagnosis, FileInfo file) {
+            this.diagnosis = diagnosis;
+            this.file = file;
+        }
+    }
+
+    private Diagnosed diagnose(FileTree tree, String path, String cwd) {
+        Diagnosis d = engine.diagnose(DiagnosisRequest.builder(path).cwd(cwd).tree(tree).build());
+        return new Diagnosed(d, FileInfo.describe(tree, path, cwd, hasher));
+    }
+
     /** Opens the root once (pinning it) for the identity check and the diagnosis. */
-    private Optional<Diagnosis> diagnoseIfSame(ExecFailure f, PathItem target, String root, boolean identity) {
+    private Optional<Diagnosed> diagnoseIfSame(ExecFailure f, PathItem target, String root, boolean identity) {
         try {
-            return trees.with(root, tree -> identity && !SameFile.matches(f, tree) ? Optional.<Diagnosis>empty()
-                    : Optional.of(engine.diagnose(DiagnosisRequest.builder(target.name())
-                            .cwd(f.cwd().orElse("/")).tree(tree).build())));
+            return trees.with(root, tree -> identity && !SameFile.matches(f, tree) ? Optional.<Diagnosed>empty()
+                    : Optional.of(diagnose(tree, target.name(), f.cwd().orElse("/"))));
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.name(), root, e);
             return Optional.empty();
@@ -177,10 +196,9 @@ public final class Explainer {
                     Optional.empty());
         }
         try {
-            Diagnosis d = trees.with(root.get(), tree -> engine.diagnose(DiagnosisRequest.builder(
-                    target.get().name()).cwd(f.cwd().orElse("/")).tree(tree).build()));
-            return new ExplainedFailure(f, caller, kind, Optional.of(d), Optional.empty(), root,
-                    Optional.empty());
+            Diagnosed d = trees.with(root.get(), tree -> diagnose(tree, target.get().name(), f.cwd().orElse("/")));
+            return new ExplainedFailure(f, caller, kind, Optional.of(d.diagnosis), Optional.empty(), root,
+                    Optional.empty(), Optional.of(d.file));
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.get().name(), root.get(), e);
             return new ExplainedFailure(f, caller, kind, Optional.empty(),

@@ -40,7 +40,7 @@ public final class FailureEvents {
                 .source(EventSource.audit(sourceType, stamp))
                 .callerKind(e.callerKind())
                 .details(details(e, f));
-        f.absoluteTarget().or(() -> f.target().map(t -> t.name())).ifPresent(p -> b.file(FileInfo.of(p)));
+        f.absoluteTarget().or(() -> f.target().map(t -> t.name())).ifPresent(p -> b.file(file(p, e.file())));
         f.node().ifPresent(n -> b.host(new HostInfo(n, null, null)));
         e.container().ifPresent(b::container);
         e.caller().filter(c -> !c.viaParent()).flatMap(CallerProcess::security).ifPresent(b::security);
@@ -51,6 +51,15 @@ public final class FailureEvents {
                     + e.diagnosisSkipped().map(r -> "; not diagnosed: " + r).orElse(""));
         }
         return b.build();
+    }
+
+    /** {@code file.path} as the records name it (made absolute), with what the caller's root showed of it. */
+    private static FileInfo file(String path, Optional<FileInfo> seen) {
+        if (seen.isEmpty() || seen.get().attributes().isEmpty()) {
+            return FileInfo.of(path);
+        }
+        FileInfo info = FileInfo.of(path, seen.get().attributes().get());
+        return seen.get().sha256().map(info::withSha256).orElse(info);
     }
 
     private static ProcessInfo process(ExecFailure f, List<String> args) {

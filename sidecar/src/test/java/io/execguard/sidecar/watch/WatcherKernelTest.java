@@ -144,7 +144,7 @@ class WatcherKernelTest {
     }
 
     private static ExecEvent assertEvent(String path, Cause cause, String errno, CallerKind kind)
-            throws InterruptedException {
+            throws InterruptedException, IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         List<ExecEvent> found = eventsFor(path);
         while (found.isEmpty() && System.nanoTime() < deadline) {
@@ -160,6 +160,10 @@ class WatcherKernelTest {
         assertTrue(e.diagnosis().isPresent(), () -> "diagnosed: " + e + " " + e.details());
         assertEquals(cause, e.diagnosis().get().cause(), () -> "cause of " + path + ": " + e.diagnosis() + " "
                 + e.details());
+        assertTrue(e.file().orElseThrow().sha256().isPresent(), () -> "file.hash.sha256 read in the root: " + e);
+        if (java.nio.file.Files.isRegularFile(Path.of(path))) {
+            assertEquals(sha256(Path.of(path)), e.file().get().sha256().get(), "hash of " + path);
+        }
         return e;
     }
 
@@ -197,5 +201,19 @@ class WatcherKernelTest {
         b.putInt(1).putInt(5).putLong(0).putLong(0x400000).putLong(0x400000).putLong(120).putLong(120)
                 .putLong(0x1000);
         return b.array();
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    java.nio.file.Files.readAllBytes(file));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : digest) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class EventPipeline implements AutoCloseable {
     private final int capacity;
     private final EventSink sink;
     private final EventJsonWriter writer;
+    private final UnaryOperator<ExecEvent> enricher;
     private final DropReporter dropReporter;
     private final long reportIntervalNanos;
     private final Duration closeTimeout;
@@ -60,6 +62,7 @@ public final class EventPipeline implements AutoCloseable {
         this.capacity = b.capacity;
         this.sink = b.sink != null ? b.sink : new Slf4jEventSink();
         this.writer = b.writer;
+        this.enricher = b.enricher;
         this.dropReporter = b.dropReporter;
         this.reportIntervalNanos = b.reportInterval.toNanos();
         this.closeTimeout = b.closeTimeout;
@@ -211,7 +214,8 @@ public final class EventPipeline implements AutoCloseable {
         writerIdle = false;
     }
 
-    private void writeOne(ExecEvent event) {
+    private void writeOne(ExecEvent offered) {
+        ExecEvent event = enrich(offered);
         String line;
         try {
             line = writer.toJson(event);
@@ -226,6 +230,16 @@ public final class EventPipeline implements AutoCloseable {
         } catch (Exception e) {
             dropped.increment();
             LOG.debug("execguard: event sink failed, event dropped", e);
+        }
+    }
+
+    /** Work that must not run on the producing thread; its failure leaves the event as it was offered. */
+    private ExecEvent enrich(ExecEvent event) {
+        try {
+            return enricher.apply(event);
+        } catch (RuntimeException e) {
+            LOG.debug("execguard: event enricher failed, event written as offered", e);
+            return event;
         }
     }
 
@@ -270,6 +284,7 @@ public final class EventPipeline implements AutoCloseable {
         private int capacity = 8192;
         private EventSink sink;
         private EventJsonWriter writer = EventJsonWriter.standard();
+        private UnaryOperator<ExecEvent> enricher = UnaryOperator.identity();
         private DropReporter dropReporter = EventPipeline::logDrops;
         private Duration reportInterval = Duration.ofMinutes(1);
         private Duration closeTimeout = Duration.ofSeconds(2);
@@ -295,6 +310,15 @@ public final class EventPipeline implements AutoCloseable {
 
         public Builder writer(EventJsonWriter writer) {
             this.writer = Objects.requireNonNull(writer, "writer");
+            return this;
+        }
+
+        /**
+         * Completes each event on the writer thread before it is serialised (e.g. {@link
+         * io.execguard.core.event.FileHashEnricher}): slow work the producing thread must not do. Default: none.
+         */
+        public Builder enricher(UnaryOperator<ExecEvent> enricher) {
+            this.enricher = Objects.requireNonNull(enricher, "enricher");
             return this;
         }
 
