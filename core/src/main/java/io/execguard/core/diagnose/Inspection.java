@@ -43,6 +43,7 @@ final class Inspection {
     private final MountTables mountTables;
     private final String cwd;
     private final String searchPath;
+    private final Credentials credentials;
     private final List<Consulted> consulted = new ArrayList<>();
     private int envHops;
 
@@ -60,7 +61,7 @@ final class Inspection {
     }
 
     Inspection(FileTree tree, Platform platform, HostFacts facts, MountTables mountTables, String cwd,
-               String searchPath) {
+               String searchPath, Optional<Credentials> credentials) {
         this.tree = tree;
         this.platform = platform;
         this.abi = KernelAbi.of(platform);
@@ -69,6 +70,7 @@ final class Inspection {
         this.mountTables = mountTables;
         this.cwd = cwd;
         this.searchPath = searchPath;
+        this.credentials = credentials.orElse(hostFactsApply ? facts.credentials() : Credentials.privileged());
     }
 
     FileTree tree() {
@@ -180,13 +182,12 @@ final class Inspection {
 
     /** Whether execve's permission check passes for a regular file. */
     boolean mayExecute(FileAttributes a) {
-        Credentials c = hostFactsApply ? facts.credentials() : Credentials.privileged();
-        return c.mayExecute(a.mode(), a.uid(), a.gid());
+        return credentials.mayExecute(a.mode(), a.uid(), a.gid());
     }
 
-    /** The credentials the permission check used, for messages. */
+    /** True when the permission check only needs one execute bit (CAP_DAC_OVERRIDE). */
     boolean privileged() {
-        return !hostFactsApply || facts.credentials().dacOverride();
+        return credentials.dacOverride();
     }
 
     static boolean isRegular(FileAttributes a) {

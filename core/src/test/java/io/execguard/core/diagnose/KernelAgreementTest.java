@@ -295,7 +295,7 @@ class KernelAgreementTest {
         return p;
     }
 
-    private static String perms(String octal) {
+    static String perms(String octal) {
         StringBuilder b = new StringBuilder();
         for (char c : octal.toCharArray()) {
             int v = c - '0';

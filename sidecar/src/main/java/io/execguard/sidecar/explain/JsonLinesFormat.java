@@ -2,7 +2,6 @@ package io.execguard.sidecar.explain;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.json.DiagnosisJson;
 import io.execguard.core.json.FileJson;
@@ -21,8 +20,7 @@ final class JsonLinesFormat implements DiagnosisFormat {
 
     JsonLinesFormat(Writer out, Platform host) throws IOException {
         this.out = out;
-        // ASCII-only output: correct in any terminal or locale, and still the same JSON.
-        JsonFactory factory = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+        JsonFactory factory = JsonFactory.builder().build();
         this.g = factory.createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.setRootValueSeparator(null);
