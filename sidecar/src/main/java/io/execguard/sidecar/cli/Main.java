@@ -2,6 +2,7 @@ package io.execguard.sidecar.cli;
 
 import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
+import io.execguard.sidecar.scan.ScanCommand;
 import io.execguard.sidecar.watch.WatchCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             AuditCommand.class,
             WatchCommand.class,
+            ScanCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
