@@ -101,7 +101,9 @@ declare -A mrss
 for c in "${configs[@]}"; do
   vals=""
   for ((i = 0; i < mvn_runs; i++)); do
-    vals+="$(MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%M' mvn -B -q -o -f "$work/mvnapp/pom.xml" validate 2>&1 >/dev/null | tail -1)"$'\n'
+    MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%M' -o "$work/rss" mvn -B -q -o -f "$work/mvnapp/pom.xml" validate \
+      > /dev/null 2>&1
+    vals+="$(tail -1 "$work/rss")"$'\n'
   done
   mrss[$c]=$(printf '%s' "$vals" | median)
 done
