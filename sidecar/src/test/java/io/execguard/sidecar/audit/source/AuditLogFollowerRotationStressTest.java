@@ -16,18 +16,21 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The log follower racing a writer that rotates the log while the follower reads: {@value #LINES} numbered audit
  * lines written by one thread with rotations at random points, followed by another thread polling as watch does.
  * Every line must arrive exactly once and in order. Rename rotation is auditd's own (the writer keeps writing to
  * the renamed file for a moment, then opens a new one); copytruncate is done by the writer itself between two of
- * its writes, the only way copytruncate loses nothing for any reader. A rename rotation waits until the follower
- * has seen a line of the current file: auditd rotates at a file size limit (megabytes apart), so two renames
- * never fall within one poll.
+ * its writes, the only way copytruncate loses nothing for any reader. Each rotation waits until the follower has
+ * seen a line of the current file: auditd rotates at a file size limit (megabytes apart) and logrotate at most
+ * hourly, so two rotations never fall within one poll. (Without that wait the follower loses the middle file:
+ * it knows only the file it has open, the current name and the newest copy.)
  */
 class AuditLogFollowerRotationStressTest {
     private static final int LINES = 20_000;
@@ -37,9 +40,13 @@ class AuditLogFollowerRotationStressTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @EnumSource(Rotation.class)
-    void everyLineExactlyOnceWhileTheLogRotates(Rotation rotation) throws Exception {
+    static Stream<Arguments> rotationsAndSeeds() {
+        return Stream.of(Rotation.values()).flatMap(r -> Stream.of(1L, 2L, 3L).map(seed -> Arguments.of(r, seed)));
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("rotationsAndSeeds")
+    void everyLineExactlyOnceWhileTheLogRotates(Rotation rotation, long seed) throws Exception {
         Path log = dir.resolve("audit.log");
         Files.createFile(log);
         List<Long> received = new ArrayList<>();
@@ -60,7 +67,7 @@ class AuditLogFollowerRotationStressTest {
         };
         Thread writer = new Thread(() -> {
             try {
-                write(log, rotation, highest);
+                write(log, rotation, highest, seed);
             } catch (Throwable t) {
                 writerFailed.set(t);
             }
@@ -89,8 +96,8 @@ class AuditLogFollowerRotationStressTest {
         assertTrue(rotations[0] > 3, "the follower saw the rotations: " + rotations[0]);
     }
 
-    private static void write(Path log, Rotation rotation, AtomicLong followerAt) throws Exception {
-        Random random = new Random(42);
+    private static void write(Path log, Rotation rotation, AtomicLong followerAt, long seed) throws Exception {
+        Random random = new Random(seed);
         int nextRotation = 500 + random.nextInt(2500);
         long firstOfFile = 0;
         int generation = 0;
@@ -107,10 +114,10 @@ class AuditLogFollowerRotationStressTest {
                 }
                 out.flush();
                 nextRotation = i + 500 + random.nextInt(2500);
+                while (followerAt.get() < firstOfFile) {
+                    Thread.sleep(1);
+                }
                 if (rotation == Rotation.RENAME) {
-                    while (followerAt.get() < firstOfFile) {
-                        Thread.sleep(1);
-                    }
                     Files.move(log, log.resolveSibling("audit.log." + ++generation), StandardCopyOption.ATOMIC_MOVE);
                     out.write(line(++i)); // still writing to the renamed file through the open descriptor
                     out.close();
@@ -121,6 +128,7 @@ class AuditLogFollowerRotationStressTest {
                     try (var ch = Files.newByteChannel(log, StandardOpenOption.WRITE)) {
                         ch.truncate(0);
                     }
+                    firstOfFile = i + 1;
                 }
             }
         } finally {
