@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code execguard audit ...}: the kernel audit subsystem as execguard uses it. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Shows and changes the kernel audit configuration execguard relies on; converts audit logs.",
+        description = "Shows and changes the kernel audit configuration execguard relies on; converts audit logs into execguard events.",
         subcommands = {AuditStatusCommand.class, AuditRulesCommand.class, AuditReadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -2,8 +2,8 @@ package io.execguard.sidecar.cli;
 
 import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
-import io.execguard.sidecar.watch.WatchCommand;
 import io.execguard.sidecar.scan.ScanCommand;
+import io.execguard.sidecar.watch.WatchCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;

@@ -154,7 +154,7 @@ public final class Watcher implements AutoCloseable {
         return ready;
     }
 
-    /** The rules this watcher installed and will remove. */
+    /** The rules this watcher installed or adopted (present with its key already) and will remove. */
     public synchronized List<AuditRule> installedRules() {
         return List.copyOf(installed);
     }
@@ -193,24 +193,26 @@ public final class Watcher implements AutoCloseable {
                 client.setEnabled(true);
                 log.accept("auditing was disabled; enabled it (auditctl -e 1)");
             }
+            int adopted = 0;
             for (AuditRule rule : AuditRules.execFailures(AuditRules.DEFAULT_ERRNOS, settings.ruleKey())) {
-                if (client.addRule(rule)) {
-                    synchronized (this) {
-                        installed.add(rule);
-                    }
+                // A rule already present with our key was left by a watch that could not clean up (SIGKILL,
+                // OOM kill): adopting it is the only way it is ever removed.
+                adopted += client.addRule(rule) ? 0 : 1;
+                synchronized (this) {
+                    installed.add(rule);
                 }
             }
-            log.accept("installed " + installed.size() + " audit rules for failed execs ("
+            log.accept("installed " + (installed.size() - adopted) + " audit rules for failed execs ("
                     + String.join(", ", AuditRules.DEFAULT_ERRNOS) + ", b64 and b32) with key " + settings.ruleKey()
-                    + (installed.size() < 2 * AuditRules.DEFAULT_ERRNOS.size() ? "; the others were present already"
-                            + " and stay when watch exits" : ""));
+                    + (adopted > 0 ? "; adopted " + adopted + " present already with this key (left by an earlier"
+                            + " watch), removed on exit with the others" : ""));
         } catch (IOException e) {
             removeRules();
             throw new WatchException("cannot install the audit rules: " + e.getMessage(), EXIT_AUDIT, e);
         }
     }
 
-    /** Removes exactly the rules this watcher added; safe to call twice (close, then the shutdown hook). */
+    /** Removes exactly the rules with this watcher's key it installed or adopted; safe to call twice. */
     private synchronized void removeRules() {
         if (installed.isEmpty()) {
             return;

@@ -4,6 +4,7 @@ import io.execguard.sidecar.audit.parse.AuditRecord;
 import io.execguard.sidecar.audit.parse.RecordType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,11 @@ public final class Reassembler {
     private final Predicate<AuditRecord> keepSyscall;
     private long highest = -1;
     private long highestMillis;
+    /** The first serial of the current sequence, and when it came: older serials may still arrive for a moment. */
+    private long start = -1;
+    private long startNanos;
+    /** Serials older than {@link #start} that arrived within the timeout after it (so their repeats are not new). */
+    private final HashSet<Long> beforeStart = new HashSet<>();
     private long events;
     private long lost;
     private long incomplete;
@@ -157,7 +163,16 @@ public final class Reassembler {
                 || serial < highest && millis > highestMillis + RESET_AFTER_MILLIS && !missing.containsKey(serial)) {
             highest = serial;
             highestMillis = millis;
+            start = serial;
+            startNanos = now;
+            beforeStart.clear();
             return true;
+        }
+        if (serial < start) {
+            // Records of several CPUs interleave: an event older than the first one seen can still come just
+            // after it. Within the reorder window it is new once; later, or seen already, it is a repeat.
+            return now - startNanos < timeoutNanos && beforeStart.size() < MAX_TRACKED_MISSING
+                    && beforeStart.add(serial);
         }
         if (serial > highest) {
             long gap = serial - highest - 1;
