@@ -176,6 +176,7 @@ public final class Watcher implements AutoCloseable {
         }
         join(reader, 2000);
         join(worker, 5000);
+        dropUnwritten();
         join(prober, 1000);
         if (probe != null) {
             probe.close();
@@ -183,6 +184,24 @@ public final class Watcher implements AutoCloseable {
         removeRules();
         if (wasRunning) {
             log.accept("stopped");
+        }
+    }
+
+    /**
+     * Failures the worker could not explain within the shutdown grace period are taken off its queue (so it cannot
+     * write them afterwards) and counted as dropped: a stop never loses events silently.
+     */
+    private void dropUnwritten() {
+        if (worker == null || !worker.isAlive()) {
+            return;
+        }
+        List<AuditEvent> left = new java.util.ArrayList<>();
+        queue.drainTo(left);
+        for (int i = 0; i < left.size(); i++) {
+            metrics.eventDropped();
+        }
+        if (!left.isEmpty()) {
+            log.accept("stopping: " + left.size() + " failed execs still queued were not written (counted as dropped)");
         }
     }
 
