@@ -1,0 +1,107 @@
+package io.execguard.examples.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's reader of execguard events: {@code show FILE} prints a short digest of every event in a JSON-lines
+ * file, {@code check FILE} reads {@link Expectation}s and prints the summary table (expected event, seen or not).
+ *
+ * <p>Exit status: 0 when every expectation that was not skipped is met, 1 when one is not, 2 for usage errors.
+ */
+public final class EventReport {
+    private final PrintStream out;
+
+    EventReport(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Prints the digest of every event in {@code file}; returns how many events it held. */
+    int show(Path file) throws IOException {
+        EventLog log = EventLog.read(file);
+        if (log.missing()) {
+            out.println("  (no events: " + file + " was never written)");
+            return 0;
+        }
+        for (JsonNode event : log.events()) {
+            EventDigest.lines(event).forEach(out::println);
+        }
+        out.println("  " + log.events().size() + " event(s) in " + file
+                + (log.badLines() > 0 ? ", " + log.badLines() + " line(s) that are not JSON objects" : ""));
+        return log.events().size();
+    }
+
+    /** Prints the summary table for the expectations; returns how many were not met. */
+    int check(List<Expectation> expectations) throws IOException {
+        Map<Path, EventLog> logs = new HashMap<>();
+        int labelWidth = expectations.stream().mapToInt(e -> e.label().length()).max().orElse(10);
+        out.println(String.format("  %-" + labelWidth + "s  %s", "expected event", "seen?"));
+        out.println("  " + "-".repeat(labelWidth + 8));
+        int missed = 0;
+        for (Expectation expectation : expectations) {
+            String verdict;
+            if (expectation.skipReason().isPresent()) {
+                verdict = "skipped (" + expectation.skipReason().get() + ")";
+            } else {
+                Path source = expectation.source().orElseThrow();
+                EventLog log = logs.computeIfAbsent(source, EventReport::readQuietly);
+                long count = log.events().stream().filter(expectation::matches).count();
+                verdict = count > 0 ? "yes" + (count > 1 ? " (" + count + "x)" : "") : "NO";
+                missed += count > 0 ? 0 : 1;
+            }
+            out.println(String.format("  %-" + labelWidth + "s  %s", expectation.label(), verdict));
+        }
+        return missed;
+    }
+
+    private static EventLog readQuietly(Path path) {
+        try {
+            return EventLog.read(path);
+        } catch (IOException e) {
+            return new EventLog(path, List.of(), 0, true);
+        }
+    }
+
+    private static List<Expectation> readExpectations(Path file) throws IOException {
+        List<Expectation> expectations = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                expectations.add(Expectation.parse(line));
+            }
+        }
+        return expectations;
+    }
+
+    /** {@code show FILE...} or {@code check EXPECTATIONS}; see the class comment for exit codes. */
+    public static void main(String[] args) throws IOException {
+        EventReport report = new EventReport(System.out);
+        if (args.length >= 2 && args[0].equals("show")) {
+            for (int i = 1; i < args.length; i++) {
+                report.show(Paths.get(args[i]));
+            }
+            return;
+        }
+        if (args.length == 2 && args[0].equals("check")) {
+            int missed;
+            try {
+                missed = report.check(readExpectations(Paths.get(args[1])));
+            } catch (IllegalArgumentException e) {
+                System.err.println("EventReport: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            System.exit(missed == 0 ? 0 : 1);
+        }
+        System.err.println("usage: EventReport show FILE... | EventReport check EXPECTATIONS");
+        System.exit(2);
+    }
+}
