@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo's reader of execguard events: {@code show FILE} prints a short digest of every event in a JSON-lines
@@ -40,27 +43,55 @@ public final class EventReport {
         return log.events().size();
     }
 
-    /** Prints the summary table for the expectations; returns how many were not met. */
-    int check(List<Expectation> expectations) throws IOException {
+    /**
+     * Prints the summary table - one row per broken file, one column per reporter, each cell yes, NO or skip -
+     * followed by what each miss was looking for and why parts were skipped; returns how many were not met.
+     */
+    int check(List<Expectation> expectations) {
         Map<Path, EventLog> logs = new HashMap<>();
-        int labelWidth = expectations.stream().mapToInt(e -> e.label().length()).max().orElse(10);
-        out.println(String.format("  %-" + labelWidth + "s  %s", "expected event", "seen?"));
-        out.println("  " + "-".repeat(labelWidth + 8));
-        int missed = 0;
+        Map<String, Map<String, String>> cells = new LinkedHashMap<>();
+        Set<String> columns = new LinkedHashSet<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        List<String> misses = new ArrayList<>();
         for (Expectation expectation : expectations) {
+            columns.add(expectation.column());
             String verdict;
             if (expectation.skipReason().isPresent()) {
-                verdict = "skipped (" + expectation.skipReason().get() + ")";
+                verdict = "skip";
+                skipped.putIfAbsent(expectation.column(), expectation.skipReason().get());
             } else {
                 Path source = expectation.source().orElseThrow();
                 EventLog log = logs.computeIfAbsent(source, EventReport::readQuietly);
-                long count = log.events().stream().filter(expectation::matches).count();
-                verdict = count > 0 ? "yes" + (count > 1 ? " (" + count + "x)" : "") : "NO";
-                missed += count > 0 ? 0 : 1;
+                boolean seen = log.events().stream().anyMatch(expectation::matches);
+                verdict = seen ? "yes" : "NO";
+                if (!seen) {
+                    misses.add(expectation.row() + " / " + expectation.column() + ": no event in " + source
+                            + " with " + expectation.describe());
+                }
             }
-            out.println(String.format("  %-" + labelWidth + "s  %s", expectation.label(), verdict));
+            cells.computeIfAbsent(expectation.row(), r -> new LinkedHashMap<>()).put(expectation.column(), verdict);
         }
-        return missed;
+        printMatrix(cells, columns);
+        skipped.forEach((column, reason) -> out.println("  skipped " + column + ": " + reason));
+        misses.forEach(miss -> out.println("  MISSING " + miss));
+        return misses.size();
+    }
+
+    private void printMatrix(Map<String, Map<String, String>> cells, Set<String> columns) {
+        int rowWidth = cells.keySet().stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder header = new StringBuilder(String.format("  %-" + rowWidth + "s", ""));
+        for (String column : columns) {
+            header.append("  ").append(String.format("%-" + Math.max(column.length(), 4) + "s", column));
+        }
+        out.println(header.toString().stripTrailing());
+        cells.forEach((row, verdicts) -> {
+            StringBuilder line = new StringBuilder(String.format("  %-" + rowWidth + "s", row));
+            for (String column : columns) {
+                line.append("  ").append(String.format("%-" + Math.max(column.length(), 4) + "s",
+                        verdicts.getOrDefault(column, "-")));
+            }
+            out.println(line.toString().stripTrailing());
+        });
     }
 
     private static EventLog readQuietly(Path path) {

@@ -42,20 +42,25 @@ class EventReportTest {
     }
 
     @Test
-    void checkReportsSeenMissingAndSkipped() throws IOException {
+    void checkPrintsAMatrixWithMissesAndSkips() throws IOException {
         Path events = dir.resolve("events.json");
         Files.writeString(events, NESTED + "\nnot json\n" + FLAT + "\n");
         List<Expectation> expectations = List.of(
-                Expectation.parse("loader\t" + events + "\tevent.action=exec-failed file.path$=/pdfrender"),
-                Expectation.parse("arch\t" + events + "\tevent.action=exec-blocked execguard.diagnosis.cause=OK"),
-                Expectation.parse("audit\tskip:not root\tevent.action=exec-failed"),
-                Expectation.parse("absent file\t" + dir.resolve("never-written.json") + "\tevent.action=exec-failed"));
+                Expectation.parse("pdfrender\tagent\t" + events + "\tevent.action=exec-failed file.path$=/pdfrender"),
+                Expectation.parse("imgconvert\tagent\t" + events + "\tevent.action=exec-blocked execguard.diagnosis.cause=OK"),
+                Expectation.parse("pdfrender\twatch\tskip:not root\tevent.action=exec-failed"),
+                Expectation.parse("imgconvert\tscan\t" + dir.resolve("never-written.json") + "\tevent.action=exec-failed"));
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int missed = new EventReport(new PrintStream(buffer, true, StandardCharsets.UTF_8)).check(expectations);
         String table = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(2, missed, table);
-        assertTrue(table.matches("(?s).*loader\\s+yes.*arch\\s+NO.*audit\\s+skipped \\(not root\\).*absent file\\s+NO.*"),
-                table);
+        List<String> lines = table.lines().collect(java.util.stream.Collectors.toList());
+        assertEquals("agent  watch  scan", lines.get(0).strip(), table);
+        assertEquals("pdfrender   yes    skip   -", lines.get(1).strip(), table);
+        assertEquals("imgconvert  NO     -      NO", lines.get(2).strip(), table);
+        assertTrue(table.contains("skipped watch: not root"), table);
+        assertTrue(table.contains("MISSING imgconvert / agent: no event in " + events
+                + " with event.action=exec-blocked execguard.diagnosis.cause=OK"), table);
     }
 
     @Test
@@ -75,6 +80,6 @@ class EventReportTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Expectation.parse("only a label"));
         assertTrue(e.getMessage().contains("only a label"));
-        assertThrows(IllegalArgumentException.class, () -> Expectation.parse("x\t/f\tnovalue"));
+        assertThrows(IllegalArgumentException.class, () -> Expectation.parse("x\ty\t/f\tnovalue"));
     }
 }
