@@ -40,8 +40,9 @@ final class EventDigest {
         EventFields.text(event, "process.pid").ifPresent(pid -> parts.add("pid " + pid));
         EventFields.text(event, "execguard.caller.kind").ifPresent(kind -> parts.add("kind " + kind));
         EventFields.text(event, "container.id").ifPresent(id -> parts.add("container " + abbreviate(id)));
-        EventFields.firstText(event, "execguard.call_site", "execguard.caller.call_site", "execguard.caller.frame",
-                "execguard.java.call_site", "execguard.caller.frames").ifPresent(site -> parts.add("at " + site));
+        EventFields.node(event, "execguard.source.call_site")
+                .map(site -> site.isArray() ? site.path(0).asText() : site.asText())
+                .filter(site -> !site.isEmpty()).ifPresent(site -> parts.add("at " + site));
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
     }
 
