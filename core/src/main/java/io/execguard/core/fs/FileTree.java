@@ -29,6 +29,16 @@ public interface FileTree {
     OpenedFile open(String path, String cwd) throws IOException;
 
     /**
+     * Opens the regular file a successful {@link #lookup(String, String)} found, without resolving the path again
+     * where the tree can avoid it. The default resolves {@link Lookup#resolvedPath()} once more.
+     *
+     * @throws IOException when the file is no longer a readable regular file
+     */
+    default OpenedFile open(Lookup found) throws IOException {
+        return open(found.resolvedPath(), "/");
+    }
+
+    /**
      * The mount table that applies to this tree's files, as a path to read in {@code /proc/PID/mountinfo} format,
      * with mount points relative to this tree's root. Empty for trees that are not live file systems (images).
      */
