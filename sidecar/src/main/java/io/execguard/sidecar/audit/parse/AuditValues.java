@@ -1,0 +1,184 @@
+package io.execguard.sidecar.audit.parse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * How the kernel encodes field values: strings it considers untrusted (names, paths, comm, exe, proctitle,
+ * key, execve arguments) are written {@code "quoted"} when they are printable ASCII without a space or quote,
+ * and as upper-case hex otherwise ({@code audit_log_n_untrustedstring}); {@code (null)} and {@code ?} mean
+ * absent. Other values are written as they are.
+ */
+public final class AuditValues {
+    private AuditValues() {
+    }
+
+    /**
+     * Decodes a value span to text (UTF-8; hex decoded when the field is untrusted and unquoted). Returns null
+     * for absent values ({@code (null)}, {@code ?}, empty).
+     */
+    static String decode(byte[] b, int s, int e, boolean untrusted) {
+        if (isAbsent(b, s, e)) {
+            return null;
+        }
+        if (e - s >= 2 && (b[s] == '"' && b[e - 1] == '"' || b[s] == '\'' && b[e - 1] == '\'')) {
+            return text(b, s + 1, e - 1);
+        }
+        if (untrusted && isHex(b, s, e)) {
+            byte[] raw = hex(b, s, e);
+            return text(raw, 0, raw.length);
+        }
+        return text(b, s, e);
+    }
+
+    /** Like {@link #decode} but returns the raw bytes (for proctitle argv, which is NUL-separated). */
+    static byte[] decodeBytes(byte[] b, int s, int e, boolean untrusted) {
+        if (isAbsent(b, s, e)) {
+            return null;
+        }
+        if (e - s >= 2 && (b[s] == '"' && b[e - 1] == '"' || b[s] == '\'' && b[e - 1] == '\'')) {
+            return java.util.Arrays.copyOfRange(b, s + 1, e - 1);
+        }
+        if (untrusted && isHex(b, s, e)) {
+            return hex(b, s, e);
+        }
+        return java.util.Arrays.copyOfRange(b, s, e);
+    }
+
+    /**
+     * Splits a decoded proctitle into its arguments. The kernel copies the caller's argument area (up to 128
+     * bytes), NUL-separated; a trailing NUL or a cut-off last argument is tolerated.
+     */
+    public static List<String> argv(byte[] proctitle) {
+        if (proctitle == null || proctitle.length == 0) {
+            return Collections.emptyList();
+        }
+        List<String> args = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= proctitle.length; i++) {
+            if (i == proctitle.length || proctitle[i] == 0) {
+                if (i > start || i < proctitle.length) {
+                    args.add(text(proctitle, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
+            args.remove(args.size() - 1);
+        }
+        return args;
+    }
+
+    /** Whether the kernel writes this field of this record type as an untrusted (possibly hex) string. */
+    static boolean isUntrusted(int type, byte[] b, int ks, int ke) {
+        int n = ke - ks;
+        if (type == RecordType.EXECVE && n >= 2 && b[ks] == 'a' && isDigits(b, ks + 1, ke)) {
+            return true;
+        }
+        switch (n) {
+            case 3:
+                return eq(b, ks, "exe") || eq(b, ks, "cwd") || eq(b, ks, "key") || eq(b, ks, "cmd")
+                        || eq(b, ks, "dir") || eq(b, ks, "old") || eq(b, ks, "new");
+            case 4:
+                return eq(b, ks, "name") || eq(b, ks, "comm") || eq(b, ks, "path") || eq(b, ks, "acct")
+                        || eq(b, ks, "data") || eq(b, ks, "file");
+            case 9:
+                return eq(b, ks, "proctitle");
+            default:
+                return false;
+        }
+    }
+
+    static long parseLong(byte[] b, int s, int e, int radix, long absent) {
+        if (s >= e) {
+            return absent;
+        }
+        boolean neg = b[s] == '-';
+        int i = neg ? s + 1 : s;
+        if (i >= e) {
+            return absent;
+        }
+        long v = 0;
+        for (; i < e; i++) {
+            int d = digit(b[i], radix);
+            if (d < 0) {
+                return absent;
+            }
+            v = v * radix + d;
+        }
+        return neg ? -v : v;
+    }
+
+    private static int digit(byte c, int radix) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (radix == 16) {
+            if (c >= 'a' && c <= 'f') {
+                return c - 'a' + 10;
+            }
+            if (c >= 'A' && c <= 'F') {
+                return c - 'A' + 10;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isAbsent(byte[] b, int s, int e) {
+        int n = e - s;
+        return n == 0 || n == 1 && b[s] == '?' || n == 6 && eq(b, s, "(null)");
+    }
+
+    private static boolean isHex(byte[] b, int s, int e) {
+        if ((e - s) % 2 != 0) {
+            return false;
+        }
+        for (int i = s; i < e; i++) {
+            byte c = b[i];
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] hex(byte[] b, int s, int e) {
+        byte[] out = new byte[(e - s) / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (digit(b[s + 2 * i], 16) << 4 | digit(b[s + 2 * i + 1], 16));
+        }
+        return out;
+    }
+
+    private static boolean isDigits(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return s < e;
+    }
+
+    static boolean eq(byte[] b, int s, String ascii) {
+        if (s + ascii.length() > b.length) {
+            return false;
+        }
+        for (int i = 0; i < ascii.length(); i++) {
+            if (b[s + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(byte[] b, int s, int e) {
+        for (int i = s; i < e; i++) {
+            if (b[i] < 0) {
+                return new String(b, s, e - s, StandardCharsets.UTF_8);
+            }
+        }
+        return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+    }
+}

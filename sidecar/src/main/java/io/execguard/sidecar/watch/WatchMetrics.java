@@ -1,0 +1,108 @@
+package io.execguard.sidecar.watch;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The numbers that say whether watch sees everything: failures reported (by cause and errno), records received,
+ * records the kernel lost, events lost between kernel and reassembly (serial gaps), events dropped by a full
+ * queue, identical failures summarised instead of emitted, and failures left out on purpose (ENOENT of missing
+ * files, other pods). Counters are safe to update from any thread.
+ */
+public final class WatchMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter failures;
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private volatile LongSupplier kernelLost = () -> 0;
+    private volatile LongSupplier socketLost = () -> 0;
+    private volatile LongSupplier gaps = () -> 0;
+    private volatile LongSupplier suppressed = () -> 0;
+    private volatile LongSupplier inFlight = () -> 0;
+
+    public WatchMetrics() {
+        failures = Counter.builder().name("execguard_exec_failures_total")
+                .help("Failed execs reported, by diagnosed cause and errno").labelNames("cause", "errno")
+                .register(registry);
+        counter("execguard_audit_records_total", "Audit records received", records::get);
+        counter("execguard_audit_records_malformed_total", "Records that could not be parsed and were skipped",
+                malformed::get);
+        counter("execguard_audit_kernel_lost_total",
+                "Records lost before reaching watch: the kernel's lost counter plus socket overflows (ENOBUFS)",
+                () -> kernelLost.getAsLong() + socketLost.getAsLong());
+        counter("execguard_audit_reassembly_gaps_total", "Audit events that never arrived (serial gaps)",
+                () -> gaps.getAsLong());
+        counter("execguard_events_dropped_total", "Failures dropped because the processing queue was full",
+                dropped::get);
+        counter("execguard_duplicates_suppressed_total",
+                "Identical failures counted into a summary instead of emitted one by one", () -> suppressed.getAsLong());
+        counter("execguard_exec_failures_ignored_total",
+                "Failures left out on purpose: ENOENT for files that do not exist, other pods' files", ignored::get);
+        GaugeWithCallback.builder().name("execguard_audit_events_in_flight")
+                .help("Audit events waiting for their end record").callback(c -> c.call(inFlight.getAsLong()))
+                .register(registry);
+    }
+
+    private void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(c -> c.call(value.getAsLong()))
+                .register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void failureReported(String cause, String errno) {
+        failures.labelValues(cause, errno).inc();
+    }
+
+    public void recordReceived() {
+        records.incrementAndGet();
+    }
+
+    public void recordMalformed() {
+        malformed.incrementAndGet();
+    }
+
+    public void eventDropped() {
+        dropped.incrementAndGet();
+    }
+
+    public void failureIgnored() {
+        ignored.incrementAndGet();
+    }
+
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    public long recordCount() {
+        return records.get();
+    }
+
+    public void kernelLost(LongSupplier s) {
+        kernelLost = s;
+    }
+
+    public void socketLost(LongSupplier s) {
+        socketLost = s;
+    }
+
+    public void gaps(LongSupplier s) {
+        gaps = s;
+    }
+
+    public void suppressed(LongSupplier s) {
+        suppressed = s;
+    }
+
+    public void inFlight(LongSupplier s) {
+        inFlight = s;
+    }
+}
