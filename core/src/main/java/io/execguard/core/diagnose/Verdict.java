@@ -103,7 +103,7 @@ final class Verdict {
 
     /** Evidence summarising this verdict when it is about an interpreter of the file asked about. */
     Evidence asNestedEvidence(String path) {
-        Evidence.Builder b = Evidence.builder().put("path", path).put("cause", cause.name());
+        Evidence.Builder b = Evidence.builder().put("path", oneLine(path)).put("cause", cause.name());
         errno().ifPresent(e -> b.put("errno", e.name()));
         b.put("summary", summary);
         Evidence inner = evidence.build();

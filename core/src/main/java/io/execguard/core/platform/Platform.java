@@ -88,6 +88,30 @@ public final class Platform {
         }
     }
 
+    /**
+     * The architecture as the kernel names it ({@code uname -m}: x86_64, aarch64, armv7l...), which is what Elastic
+     * Common Schema's {@code host.architecture} holds.
+     */
+    public String kernelArchitecture() {
+        switch (architecture) {
+            case "amd64":
+                return "x86_64";
+            case "arm64":
+                return "aarch64";
+            case "386":
+                return "i686";
+            case "arm":
+                return variant == null ? "armv7l" : "arm" + variant + "l";
+            case "loong64":
+                return "loongarch64";
+            case "mips64le":
+            case "mips64":
+                return "mips64";
+            default:
+                return architecture;
+        }
+    }
+
     /** The platform this JVM runs on, from {@code os.arch} (no process is spawned). */
     public static Platform host() {
         return HostPlatformHolder.HOST;
