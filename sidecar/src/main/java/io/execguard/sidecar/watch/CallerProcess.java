@@ -1,12 +1,15 @@
 package io.execguard.sidecar.watch;
 
+import io.execguard.core.context.ContainerIdentity;
+import io.execguard.core.context.SecurityContext;
 import java.util.Optional;
 
 /**
  * What /proc still says about the process that tried the exec (or its parent, when the child is gone): its
- * executable, comm, parent pid, container id and the root directory its paths resolve in. {@code viaParent} says
- * the facts are the parent's.
+ * executable, comm, parent pid and executable, container, security context and the root directory its paths
+ * resolve in. {@code viaParent} says the facts are the parent's.
  */
-public record CallerProcess(int pid, boolean viaParent, Optional<String> exe, Optional<String> comm, int ppid,
-        Optional<String> parentExe, Optional<String> containerId, String root) {
+public record CallerProcess(long pid, boolean viaParent, Optional<String> exe, String comm, long ppid,
+        Optional<String> parentExe, Optional<ContainerIdentity> container, Optional<SecurityContext> security,
+        String root) {
 }

@@ -1,8 +1,10 @@
 package io.execguard.sidecar.watch;
 
+import io.execguard.core.context.ContainerIdentity;
 import io.execguard.core.diagnose.Diagnosis;
+import io.execguard.core.event.CallerKind;
+import io.execguard.core.event.DuplicateSummary;
 import io.execguard.sidecar.audit.exec.ExecFailure;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,28 +15,23 @@ import java.util.Optional;
  */
 public record ExplainedFailure(ExecFailure failure, Optional<CallerProcess> caller, CallerKind callerKind,
         Optional<Diagnosis> diagnosis, Optional<String> diagnosisSkipped, Optional<String> root,
-        List<String> redactedArgs, Optional<Repeat> repeat) {
+        Optional<DuplicateSummary> duplicates) {
     public ExplainedFailure {
         Objects.requireNonNull(failure, "failure");
-        redactedArgs = List.copyOf(redactedArgs);
+        Objects.requireNonNull(callerKind, "callerKind");
     }
 
-    /** Identical failures counted instead of emitted, summarised by this event. */
-    public record Repeat(long count, long firstMillis, long lastMillis) {
+    /** The same failure standing for a summary of suppressed repeats. */
+    public ExplainedFailure withDuplicates(DuplicateSummary d) {
+        return new ExplainedFailure(failure, caller, callerKind, diagnosis, diagnosisSkipped, root, Optional.of(d));
     }
 
-    /** The same failure standing for {@code repeat} suppressed repeats. */
-    public ExplainedFailure withRepeat(Repeat r) {
-        return new ExplainedFailure(failure, caller, callerKind, diagnosis, diagnosisSkipped, root, redactedArgs,
-                Optional.of(r));
+    /** The container from /proc, when the caller or its parent could still be read. */
+    public Optional<ContainerIdentity> container() {
+        return caller.flatMap(CallerProcess::container);
     }
 
-    /** The container id from /proc, when the caller or its parent could still be read. */
-    public Optional<String> containerId() {
-        return caller.flatMap(CallerProcess::containerId);
-    }
-
-    /** The cause name for metrics and flood keys: the diagnosis's, or the errno when there is no diagnosis. */
+    /** The cause name for metrics and flood keys: the diagnosis's, or UNDIAGNOSED. */
     public String causeLabel() {
         return diagnosis.map(d -> d.cause().name()).orElse("UNDIAGNOSED");
     }

@@ -3,11 +3,10 @@ package io.execguard.sidecar.watch;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
+import io.execguard.core.event.CallerKind;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +21,11 @@ public final class Explainer {
     private final DiagnosisEngine engine;
     private final ProcReader proc;
     private final RootTrees trees;
-    private final Function<List<String>, List<String>> redact;
 
-    public Explainer(DiagnosisEngine engine, ProcReader proc, RootTrees trees,
-            Function<List<String>, List<String>> redact) {
+    public Explainer(DiagnosisEngine engine, ProcReader proc, RootTrees trees) {
         this.engine = engine;
         this.proc = proc;
         this.trees = trees;
-        this.redact = redact;
     }
 
     /** Explains {@code f} in the root of its caller (or parent), as found in /proc. */
@@ -40,29 +36,28 @@ public final class Explainer {
 
     /** Explains {@code f} in a given root (pod scope found it there), with the caller facts available. */
     public ExplainedFailure explain(ExecFailure f, Optional<CallerProcess> caller, Optional<String> root) {
-        CallerKind kind = CallerKind.classify(f.exe(), f.comm(), caller.flatMap(CallerProcess::parentExe));
-        List<String> args = redact.apply(f.argv());
+        CallerKind kind = CallerClassifier.classify(f.exe(), f.comm(), caller.flatMap(CallerProcess::parentExe));
         Optional<PathItem> target = f.target();
         if (target.isEmpty() || target.get().name().isEmpty()) {
             return new ExplainedFailure(f, caller, kind, Optional.empty(),
-                    Optional.of("the audit records name no file (execveat on a file descriptor)"), root, args,
+                    Optional.of("the audit records name no file (execveat on a file descriptor)"), root,
                     Optional.empty());
         }
         if (root.isEmpty()) {
             return new ExplainedFailure(f, caller, kind, Optional.empty(),
                     Optional.of("the caller and its parent had exited; their root could not be reached"), root,
-                    args, Optional.empty());
+                    Optional.empty());
         }
         try {
             DiagnosisRequest req = DiagnosisRequest.builder(target.get().name()).cwd(f.cwd().orElse("/"))
                     .tree(trees.open(root.get())).build();
             Diagnosis d = engine.diagnose(req);
-            return new ExplainedFailure(f, caller, kind, Optional.of(d), Optional.empty(), root, args,
+            return new ExplainedFailure(f, caller, kind, Optional.of(d), Optional.empty(), root,
                     Optional.empty());
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.get().name(), root.get(), e);
             return new ExplainedFailure(f, caller, kind, Optional.empty(),
-                    Optional.of("diagnosis failed: " + e), root, args, Optional.empty());
+                    Optional.of("diagnosis failed: " + e), root, Optional.empty());
         }
     }
 }

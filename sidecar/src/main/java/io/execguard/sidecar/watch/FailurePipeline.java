@@ -1,10 +1,12 @@
 package io.execguard.sidecar.watch;
 
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.event.DuplicateSummary;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.ExecFailureExtractor;
 import io.execguard.sidecar.audit.reassemble.AuditEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,8 +39,8 @@ public final class FailurePipeline implements Consumer<AuditEvent> {
         this.out = out;
         this.metrics = metrics;
         this.flood = new FloodGuard<>(dedupeWindow, 10_000,
-                (last, count, first, lastMillis) -> out.accept(last.withRepeat(
-                        new ExplainedFailure.Repeat(count, first, lastMillis))));
+                (last, count, first, lastMillis) -> out.accept(last.withDuplicates(
+                        new DuplicateSummary(count, Instant.ofEpochMilli(first), Instant.ofEpochMilli(lastMillis)))));
         metrics.suppressed(flood::suppressed);
     }
 
@@ -84,7 +86,7 @@ public final class FailurePipeline implements Consumer<AuditEvent> {
     }
 
     private static Object floodKey(ExplainedFailure e) {
-        return List.of(e.containerId().orElse(""), e.failure().absoluteTarget().orElse(""), e.causeLabel(),
+        return List.of(e.container().flatMap(c -> c.containerId()).orElse(""), e.failure().absoluteTarget().orElse(""), e.causeLabel(),
                 e.failure().errorCode());
     }
 }

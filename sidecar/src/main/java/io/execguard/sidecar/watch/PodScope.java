@@ -32,7 +32,7 @@ public final class PodScope {
             return Optional.empty();
         }
         long inode = target.get().inode().getAsLong();
-        for (int pid : proc.pids()) {
+        for (long pid : proc.pids()) {
             Optional<CallerProcess> p = proc.read(pid, false);
             if (p.isEmpty()) {
                 continue;

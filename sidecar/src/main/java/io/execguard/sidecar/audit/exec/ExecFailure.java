@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * working directory), and how it failed (errno). All text is decoded.
  */
 public record ExecFailure(long epochMillis, long serial, Optional<String> node, ExecSyscalls arch, String syscall,
-        int exitCode, Optional<Errno> errno, int pid, int ppid, long uid, long euid, long gid, long auid,
+        int exitCode, Optional<Errno> errno, int pid, int ppid, long uid, long euid, long gid, long egid, long auid,
         Optional<String> comm, Optional<String> exe, Optional<String> cwd, List<PathItem> paths, List<String> argv,
         List<String> keys, boolean complete) {
     /** The kernel's value for an unset login uid. */

@@ -45,7 +45,7 @@ public final class ExecFailureExtractor {
         return Optional.of(new ExecFailure(event.epochMillis(), event.serial(), s.node(), arch.get(), name.get(),
                 (int) exit, Errno.ofNumber((int) -exit), (int) s.number("pid", 10, -1),
                 (int) s.number("ppid", 10, -1), s.number("uid", 10, -1), s.number("euid", 10, -1),
-                s.number("gid", 10, -1), s.number("auid", 10, ExecFailure.UNSET_ID), s.field("comm"),
+                s.number("gid", 10, -1), s.number("egid", 10, -1), s.number("auid", 10, ExecFailure.UNSET_ID), s.field("comm"),
                 s.field("exe"), cwd, paths(event), argv, keys(s), event.complete()));
     }
 

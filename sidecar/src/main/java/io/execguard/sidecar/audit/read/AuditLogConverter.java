@@ -17,17 +17,16 @@ import io.execguard.sidecar.audit.reassemble.ReassemblyStats;
 import io.execguard.sidecar.audit.reassemble.Reassembler;
 import io.execguard.sidecar.audit.source.LineSink;
 import io.execguard.sidecar.audit.source.Lines;
-import io.execguard.sidecar.watch.CallerKind;
+import io.execguard.core.event.CallerKind;
+import io.execguard.sidecar.watch.CallerClassifier;
 import io.execguard.sidecar.watch.ExplainedFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Converts audit log lines into explained failures offline, for {@code execguard audit read}. A failure is
@@ -40,7 +39,6 @@ public final class AuditLogConverter implements LineSink {
     private final Reassembler reassembler;
     private final Optional<DiagnosisEngine> engine;
     private final FileTree tree;
-    private final Function<List<String>, List<String>> redact;
     private final Consumer<ExplainedFailure> out;
     private final Map<String, Optional<Diagnosis>> cache = new HashMap<>();
     private long lines;
@@ -53,11 +51,9 @@ public final class AuditLogConverter implements LineSink {
      * @param engine the engine to diagnose with; empty to skip diagnosis
      * @param tree where files are looked up (the host's root)
      */
-    public AuditLogConverter(Optional<DiagnosisEngine> engine, FileTree tree,
-            Function<List<String>, List<String>> redact, Consumer<ExplainedFailure> out) {
+    public AuditLogConverter(Optional<DiagnosisEngine> engine, FileTree tree, Consumer<ExplainedFailure> out) {
         this.engine = engine;
         this.tree = tree;
-        this.redact = redact;
         this.out = out;
         // Offline, time is the log's: only the in-flight bound and the end of input flush events.
         this.reassembler = new Reassembler(this::event, Duration.ofDays(365), Reassembler.DEFAULT_MAX_IN_FLIGHT,
@@ -131,7 +127,7 @@ public final class AuditLogConverter implements LineSink {
             return;
         }
         failures++;
-        CallerKind kind = CallerKind.classify(f.exe(), f.comm(), Optional.empty());
+        CallerKind kind = CallerClassifier.classify(f.exe(), f.comm(), Optional.empty());
         Optional<Diagnosis> d = Optional.empty();
         Optional<String> skipped;
         if (engine.isEmpty()) {
@@ -141,8 +137,7 @@ public final class AuditLogConverter implements LineSink {
             skipped = d.isPresent() ? Optional.empty()
                     : Optional.of("the file is not reachable here, or is no longer the file the records name");
         }
-        out.accept(new ExplainedFailure(f, Optional.empty(), kind, d, skipped, Optional.empty(),
-                redact.apply(f.argv()), Optional.empty()));
+        out.accept(new ExplainedFailure(f, Optional.empty(), kind, d, skipped, Optional.empty(), Optional.empty()));
     }
 
     private Optional<Diagnosis> diagnose(ExecFailure f) {

@@ -1,19 +1,24 @@
 package io.execguard.sidecar.audit.read;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.execguard.core.diagnose.DiagnosisEngine;
+import io.execguard.core.event.EventJsonWriter;
+import io.execguard.core.event.EventSource;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.reassemble.ReassemblyStats;
-import io.execguard.sidecar.watch.ArgumentRedaction;
-import io.execguard.sidecar.watch.FailureJsonWriter;
-import io.execguard.sidecar.watch.HostName;
+import io.execguard.sidecar.watch.FailureEvents;
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +31,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code execguard audit read FILE...}: converts audit logs into the JSON events watch writes, offline. */
 @Command(name = "read", mixinStandardHelpOptions = true,
-        description = {"Converts audit logs (as written by auditd, also with node= prefixes and the ENRICHED"
+        description = {"Converts audit logs (as auditd writes them, also with node= prefixes and in the ENRICHED"
                 + " format) into execguard's JSON events, one per line on standard output. A failure is"
                 + " diagnosed when its file is reachable here and is still the file the records name.",
-            "ENOENT failures of files that do not exist (PATH searches) are left out."},
+            "ENOENT failures of files that do not exist (PATH searches) are left out. A summary goes to"
+                + " standard error."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all files read", "1:a file could not be read", "2:bad usage"})
 public final class AuditReadCommand implements Callable<Integer> {
@@ -48,14 +54,15 @@ public final class AuditReadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        OutputStream stdout = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
-                1 << 16);
-        FailureJsonWriter writer = new FailureJsonWriter(stdout, HostName.local());
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        JsonGenerator g = new JsonFactory().createGenerator(stdout);
+        g.setRootValueSeparator(null);
+        EventJsonWriter writer = EventJsonWriter.standard();
         AuditLogConverter converter = new AuditLogConverter(
-                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(),
-                ArgumentRedaction.cached(ArgumentRedaction.standard()), e -> {
+                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(), e -> {
                     try {
-                        writer.write(e);
+                        writer.write(g, FailureEvents.toEvent(e, EventSource.AUDIT_LOG));
+                        g.writeRaw('\n');
                     } catch (IOException ex) {
                         throw new UncheckedIOException(ex);
                     }
@@ -71,7 +78,7 @@ public final class AuditReadCommand implements Callable<Integer> {
             }
         }
         converter.finish();
-        writer.flush();
+        g.flush();
         stdout.flush();
         if (!quiet) {
             summary(err, converter, System.nanoTime() - start);
@@ -87,16 +94,22 @@ public final class AuditReadCommand implements Callable<Integer> {
         if (Files.isDirectory(p)) {
             throw new IOException("it is a directory");
         }
-        if (!Files.isRegularFile(p) && Files.exists(p)) {
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(file);
+        }
+        if (!Files.isRegularFile(p)) {
             throw new IOException("it is not a regular file");
         }
         return new FileInputStream(p.toFile());
     }
 
     private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
         String m = e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.io.FileNotFoundException) {
-            return m != null && m.contains("Permission denied") ? "permission denied" : "no such file";
+        if (m != null && m.contains("Permission denied")) {
+            return "permission denied";
         }
         return m == null ? e.getClass().getSimpleName() : m;
     }
@@ -104,10 +117,9 @@ public final class AuditReadCommand implements Callable<Integer> {
     private static void summary(PrintWriter err, AuditLogConverter c, long nanos) {
         ReassemblyStats s = c.stats();
         double secs = nanos / 1e9;
-        err.printf("execguard: %d lines (%d malformed), %d events, %d exec failures written, %d ENOENT of missing"
-                + " files left out, %d events lost (serial gaps), %d incomplete; %.0f lines/s%n", c.lines(),
-                c.malformed(), s.events(), c.failures(), c.ignored(), s.lostEvents(), s.incompleteEvents(),
-                secs > 0 ? c.lines() / secs : 0.0);
+        err.printf("execguard: %d lines (%d malformed), %d exec failures written, %d ENOENT of missing files left"
+                + " out, %d events lost (serial gaps), %d incomplete; %.0f lines/s%n", c.lines(), c.malformed(),
+                c.failures(), c.ignored(), s.lostEvents(), s.incompleteEvents(), secs > 0 ? c.lines() / secs : 0.0);
         c.firstError().ifPresent(m -> err.println("execguard: first malformed line: " + m));
         err.flush();
     }

@@ -1,26 +1,22 @@
 package io.execguard.sidecar.watch;
 
-import java.util.Locale;
+import io.execguard.core.event.CallerKind;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What kind of program tried the exec, because that decides what the user saw: a JVM on glibc and a POSIX shell
+ * Tells what kind of program tried the exec ({@link CallerKind}) from audit's exe and comm, because that decides what the user saw: a JVM on glibc and a POSIX shell
  * re-run a file that failed with ENOEXEC through {@code /bin/sh} (so the "exec format error" never shows and a
  * binary "starts" with a syntax error), a container runtime reports the failure as the container's start error,
  * other programs report the errno.
  */
-public enum CallerKind {
-    JVM, SHELL, RUNC, OTHER;
-
+public final class CallerClassifier {
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "yash",
             "posh", "busybox", "fish", "tcsh", "csh", "rbash");
     private static final Set<String> RUNTIMES = Set.of("runc", "crun", "youki", "runsc", "conmon",
             "containerd-shim", "containerd-shim-runc-v2", "docker-init", "tini", "catatonit", "dumb-init");
 
-    /** The lower-case name used in events ({@code execguard.caller.kind}). */
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
+    private CallerClassifier() {
     }
 
     /**
@@ -28,28 +24,28 @@ public enum CallerKind {
      * helper, or its vfork child, has the JVM as parent).
      */
     public static CallerKind classify(Optional<String> exe, Optional<String> comm, Optional<String> parentExe) {
-        String exeName = exe.map(CallerKind::baseName).orElse("");
+        String exeName = exe.map(CallerClassifier::baseName).orElse("");
         String commName = comm.orElse("");
         if (isJava(exeName) || isJava(commName) || exeName.equals("jspawnhelper")
                 || commName.startsWith("jspawnhelper")) {
-            return JVM;
+            return CallerKind.JVM;
         }
         if (commName.startsWith("runc:[") || RUNTIMES.contains(exeName) || RUNTIMES.contains(commName)
                 || exe.map(e -> e.contains("runc_cloned")).orElse(false)) {
-            return RUNC;
+            return CallerKind.RUNC;
         }
         if (SHELLS.contains(exeName) || SHELLS.contains(commName)) {
-            return SHELL;
+            return CallerKind.SHELL;
         }
-        if (parentExe.map(CallerKind::baseName).map(CallerKind::isJava).orElse(false)) {
-            return JVM;
+        if (parentExe.map(CallerClassifier::baseName).map(CallerClassifier::isJava).orElse(false)) {
+            return CallerKind.JVM;
         }
-        return OTHER;
+        return CallerKind.OTHER;
     }
 
     /** Whether this kind of caller re-runs a file that failed with ENOEXEC through /bin/sh. */
-    public boolean fallsBackToShell() {
-        return this == JVM || this == SHELL;
+    public static boolean fallsBackToShell(CallerKind kind) {
+        return kind == CallerKind.JVM || kind == CallerKind.SHELL;
     }
 
     private static boolean isJava(String name) {
