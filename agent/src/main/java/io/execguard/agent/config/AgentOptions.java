@@ -1,0 +1,144 @@
+package io.execguard.agent.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's configuration, from the agent argument string ({@code -javaagent:execguard-agent.jar=OPTIONS}) and
+ * the {@code EXECGUARD_*} environment variables; an option given in the argument string wins over its variable.
+ *
+ * <p>Syntax: {@code key=value} pairs separated by commas; deny rules separated by {@code |}:
+ * <pre>mode=enforce,output=file:/var/log/execguard.json,explain=false,deny=shell-fallback|path:/opt/x/*</pre>
+ * Keys and their variables: {@code mode} ({@code EXECGUARD_MODE}: observe, enforce), {@code output}
+ * ({@code EXECGUARD_OUTPUT}: stderr, stdout, file:PATH), {@code explain} ({@code EXECGUARD_EXPLAIN}: true, false),
+ * {@code deny} ({@code EXECGUARD_DENY}). Enforce mode without a deny option denies the shell fallback. Immutable.
+ */
+public final class AgentOptions {
+    private static final String ENV_PREFIX = "EXECGUARD_";
+    private static final String[] KEYS = {"mode", "output", "explain", "deny"};
+
+    private final Mode mode;
+    private final Output output;
+    private final boolean explain;
+    private final List<DenyRule> deny;
+
+    private AgentOptions(Mode mode, Output output, boolean explain, List<DenyRule> deny) {
+        this.mode = mode;
+        this.output = output;
+        this.explain = explain;
+        this.deny = Collections.unmodifiableList(new ArrayList<>(deny));
+    }
+
+    /** Observe mode, events to stderr, explanations on, shell fallback denied once enforce mode is chosen. */
+    public static AgentOptions defaults() {
+        return new AgentOptions(Mode.OBSERVE, Output.stderr(), true, List.of(DenyRule.shellFallback()));
+    }
+
+    /**
+     * Parses the agent argument string (may be null or empty) over the environment.
+     *
+     * @throws InvalidOptionException naming the first invalid option
+     */
+    public static AgentOptions parse(String args, Map<String, String> env) throws InvalidOptionException {
+        String[] values = new String[KEYS.length];
+        for (int i = 0; i < KEYS.length; i++) {
+            values[i] = env.get(ENV_PREFIX + KEYS[i].toUpperCase(Locale.ROOT));
+        }
+        if (args != null && !args.trim().isEmpty()) {
+            for (String pair : args.split(",", -1)) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new InvalidOptionException("invalid option '" + pair + "': expected key=value "
+                            + "(keys: mode, output, explain, deny)");
+                }
+                values[indexOf(pair.substring(0, eq).trim())] = pair.substring(eq + 1).trim();
+            }
+        }
+        return new AgentOptions(parseMode(values[0]), values[1] == null ? Output.stderr() : Output.parse(values[1]),
+                parseBoolean("explain", values[2]), parseDeny(values[3]));
+    }
+
+    private static int indexOf(String key) throws InvalidOptionException {
+        for (int i = 0; i < KEYS.length; i++) {
+            if (KEYS[i].equals(key)) {
+                return i;
+            }
+        }
+        throw new InvalidOptionException("unknown option '" + key + "' (keys: mode, output, explain, deny)");
+    }
+
+    private static Mode parseMode(String value) throws InvalidOptionException {
+        if (value == null || "observe".equals(value)) {
+            return Mode.OBSERVE;
+        }
+        if ("enforce".equals(value)) {
+            return Mode.ENFORCE;
+        }
+        throw new InvalidOptionException("invalid mode '" + value + "': expected observe or enforce");
+    }
+
+    private static boolean parseBoolean(String key, String value) throws InvalidOptionException {
+        if (value == null || "true".equals(value)) {
+            return true;
+        }
+        if ("false".equals(value)) {
+            return false;
+        }
+        throw new InvalidOptionException("invalid " + key + " '" + value + "': expected true or false");
+    }
+
+    private static List<DenyRule> parseDeny(String value) throws InvalidOptionException {
+        if (value == null) {
+            return List.of(DenyRule.shellFallback());
+        }
+        List<DenyRule> rules = new ArrayList<>();
+        if (value.isEmpty() || "none".equals(value)) {
+            return rules;
+        }
+        for (String rule : value.split("\\|", -1)) {
+            rules.add(DenyRule.parse(rule.trim()));
+        }
+        return rules;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Output output() {
+        return output;
+    }
+
+    /** Whether failed execs get the explanation as a suppressed exception (events are written either way). */
+    public boolean explain() {
+        return explain;
+    }
+
+    /** The policies enforce mode applies; observe mode reports what they would have refused. */
+    public List<DenyRule> deny() {
+        return deny;
+    }
+
+    /** True when a rule of {@code kind} is configured. */
+    public boolean denies(DenyRule.Kind kind) {
+        for (DenyRule r : deny) {
+            if (r.kind() == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder d = new StringBuilder();
+        for (DenyRule r : deny) {
+            d.append(d.length() == 0 ? "" : "|").append(r);
+        }
+        return "mode=" + mode.name().toLowerCase(Locale.ROOT) + ",output=" + output + ",explain=" + explain
+                + ",deny=" + (d.length() == 0 ? "none" : d);
+    }
+}

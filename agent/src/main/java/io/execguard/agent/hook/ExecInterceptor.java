@@ -1,0 +1,86 @@
+package io.execguard.agent.hook;
+
+import io.execguard.agent.config.AgentOptions;
+import io.execguard.agent.install.AgentLog;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The agent's side of the bootstrap bridge: what the advice in {@code ProcessImpl.start} and
+ * {@code ProcessBuilder.start} calls. Guards against re-entry on the same thread and turns any failure of the agent
+ * into one warning and the JDK's unchanged behaviour (fail open). The real work ({@link ExecGuard}: the engine, the
+ * event pipeline) is created on first use, so a JVM that never starts a process never pays for it.
+ */
+public final class ExecInterceptor {
+    private final AgentOptions options;
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile ExecGuard guard;
+
+    public ExecInterceptor(AgentOptions options) {
+        this.options = options;
+    }
+
+    /** The hook run before the fork: returns the exception to throw instead of starting, or null. */
+    public BiFunction<String[], String, Throwable> beforeStart() {
+        return this::beforeStart;
+    }
+
+    /**
+     * The hook run when {@code ProcessBuilder.start} throws: explains and reports the failure. Typed {@code Object}
+     * so that creating the hook on the installer thread never loads {@code ProcessBuilder} (see
+     * {@code ProcessBuilderAdvice}).
+     */
+    public BiConsumer<Object, Throwable> afterFailure() {
+        return this::afterFailure;
+    }
+
+    /** Creates the engine and resolver ahead of the first exec, off the application's threads. */
+    public void warmUp() {
+        guard();
+    }
+
+    Throwable beforeStart(String[] cmdarray, String dir) {
+        int[] d = depth.get();
+        if (d[0] > 0) {
+            return null;
+        }
+        d[0]++;
+        try {
+            return guard().beforeStart(cmdarray, dir);
+        } catch (Throwable t) {
+            AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
+            return null;
+        } finally {
+            d[0]--;
+        }
+    }
+
+    void afterFailure(Object builder, Throwable thrown) {
+        int[] d = depth.get();
+        if (d[0] > 0) {
+            return;
+        }
+        d[0]++;
+        try {
+            guard().afterFailure((ProcessBuilder) builder, thrown);
+        } catch (Throwable t) {
+            AgentLog.warn("could not explain a failed exec (" + t + ")");
+        } finally {
+            d[0]--;
+        }
+    }
+
+    private ExecGuard guard() {
+        ExecGuard g = guard;
+        if (g == null) {
+            synchronized (this) {
+                g = guard;
+                if (g == null) {
+                    g = ExecGuard.create(options);
+                    guard = g;
+                }
+            }
+        }
+        return g;
+    }
+}

@@ -1,0 +1,55 @@
+package io.execguard.agent.install;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A class file transformer that looks only at {@code java/lang/ProcessImpl} and {@code java/lang/ProcessBuilder}
+ * and hands them to a {@link ClassRewriter} once one is ready. Registered in {@code premain} before any process
+ * class can load, so the hook is in place before the first exec, whenever it comes; the rewriter itself is built on
+ * a background thread. A thread that loads a process class before then waits for it (bounded), which delays only
+ * an exec that races the agent's start-up.
+ */
+final class DeferredTransformer implements ClassFileTransformer {
+    static final String PROCESS_IMPL = "java/lang/ProcessImpl";
+    static final String PROCESS_BUILDER = "java/lang/ProcessBuilder";
+    /** How long a racing exec waits for the rewriter before the agent gives up on that class (fail open). */
+    private static final long READY_TIMEOUT_SECONDS = 20;
+
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile ClassRewriter rewriter;
+
+    /** Makes the rewriter available; called once by the installer thread (with null when preparation failed). */
+    void ready(ClassRewriter rewriter) {
+        this.rewriter = rewriter;
+        ready.countDown();
+    }
+
+    static boolean isTarget(String internalName) {
+        return PROCESS_IMPL.equals(internalName) || PROCESS_BUILDER.equals(internalName);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (loader != null || !isTarget(className)) {
+            return null;
+        }
+        try {
+            if (!ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                AgentLog.warn("instrumentation was not ready in time; " + className + " is left unchanged");
+                return null;
+            }
+            ClassRewriter r = rewriter;
+            return r == null ? null : r.rewrite(className, classFile);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Throwable t) {
+            AgentLog.warn("could not instrument " + className + " (" + t + "); exec is not guarded");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.execguard.agent.install;
+
+import io.execguard.agent.config.AgentOptions;
+import io.execguard.agent.hook.ExecInterceptor;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts the exec hooks in place without slowing the application's start-up.
+ *
+ * <p>On the calling thread ({@code premain}) it only registers a {@link DeferredTransformer}. A daemon thread then
+ * defines the bootstrap bridge, connects it to the {@link ExecInterceptor}, and makes the JDK load
+ * {@code ProcessBuilder} and {@code ProcessImpl}, so that they are instrumented before the application needs them;
+ * then it warms up the diagnosis engine. If the application execs first, its thread waits on the class-loading lock
+ * (or in the transformer) until the rewriter is ready. Classes already loaded (dynamic attach) are retransformed.
+ */
+public final class HookInstaller {
+    private HookInstaller() {
+    }
+
+    /** Installs the hooks for {@code options}; returns at once, the work continues on a daemon thread. */
+    public static void install(Instrumentation instrumentation, AgentOptions options) {
+        DeferredTransformer transformer = new DeferredTransformer();
+        instrumentation.addTransformer(transformer, true);
+        Thread thread = new Thread(() -> prepare(instrumentation, transformer, options), "execguard-installer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void prepare(Instrumentation instrumentation, DeferredTransformer transformer,
+                                AgentOptions options) {
+        ExecInterceptor interceptor = new ExecInterceptor(options);
+        ClassRewriter rewriter = null;
+        try {
+            connectBridge(instrumentation, interceptor);
+            rewriter = new ProcessClassRewriter();
+        } catch (Throwable t) {
+            AgentLog.warn("could not prepare the exec hooks (" + t + "); the agent is disabled");
+        } finally {
+            transformer.ready(rewriter);
+        }
+        if (rewriter == null) {
+            instrumentation.removeTransformer(transformer);
+            return;
+        }
+        try {
+            retransformLoaded(instrumentation);
+            // Loading (not initialising) the classes runs the transformer here rather than on the first exec.
+            Class.forName("java.lang.ProcessBuilder", false, null);
+            Class.forName("java.lang.ProcessImpl", false, null);
+            // The engine and resolver next, so that the first exec finds them ready; events stay lazy.
+            interceptor.warmUp();
+        } catch (Throwable t) {
+            AgentLog.warn("could not instrument process creation (" + t + "); exec is not guarded");
+        }
+    }
+
+    private static void connectBridge(Instrumentation instrumentation, ExecInterceptor interceptor)
+            throws Exception {
+        Class<?> bridge = BootstrapBridge.define(instrumentation);
+        Field before = bridge.getField(BootstrapBridge.BEFORE_START);
+        Field after = bridge.getField(BootstrapBridge.AFTER_FAILURE);
+        before.set(null, interceptor.beforeStart());
+        after.set(null, interceptor.afterFailure());
+    }
+
+    private static void retransformLoaded(Instrumentation instrumentation) throws Exception {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && DeferredTransformer.isTarget(c.getName().replace('.', '/'))) {
+                loaded.add(c);
+            }
+        }
+        if (!loaded.isEmpty()) {
+            instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        }
+    }
+}
