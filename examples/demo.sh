@@ -65,10 +65,10 @@ if ! java -cp "$examples_jar" io.execguard.examples.fixtures.BrokenTools \
     "$work/app/tools" "$work/shell/tools" "$work/python/tools" >"$work/tools.tsv"; then
   problem "could not generate the fixtures"; exit 1
 fi
-printf '  %-18s %-42s %-24s %s\n' FILE "WHAT IS WRONG" "EXPECTED CAUSE" "KERNEL SAYS"
+printf '  %-18s %-22s %-24s %s\n' FILE "WHAT IS WRONG" "EXPECTED CAUSE" "KERNEL SAYS"
 while IFS=$'\t' read -r name path cause errno fallback description; do
   [[ "$path" == "$work/app/tools/"* ]] || continue
-  printf '  %-18s %-42s %-24s %s\n' "$(basename "$path")" "$description" "$cause" "$errno"
+  printf '  %-18s %-22s %-24s %s\n' "$(basename "$path")" "$description" "$cause" "$errno"
 done <"$work/tools.tsv"
 explain_line "  A JVM on glibc never reports ENOEXEC: it re-runs such files through /bin/sh. That is why three of"
 explain_line "  these 'work' or fail strangely instead of failing with 'Exec format error'."

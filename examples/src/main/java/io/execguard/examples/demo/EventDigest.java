@@ -27,7 +27,7 @@ final class EventDigest {
         EventFields.text(event, "execguard.diagnosis.summary").ifPresent(s -> wrap(out, "what", s));
         EventFields.text(event, "execguard.diagnosis.remediation").ifPresent(s -> wrap(out, "fix", s));
         caller(event).ifPresent(s -> wrap(out, "caller", s));
-        EventFields.firstText(event, "process.command_line", "process.args")
+        EventFields.firstText(event, "execguard.exec.args", "process.command_line", "process.args")
                 .ifPresent(s -> wrap(out, "command", s));
         EventFields.text(event, "error.message").ifPresent(s -> wrap(out, "error", s));
         return out;
@@ -42,6 +42,7 @@ final class EventDigest {
         EventFields.text(event, "container.id").ifPresent(id -> parts.add("container " + abbreviate(id)));
         EventFields.node(event, "execguard.source.call_site")
                 .map(site -> site.isArray() ? site.path(0).asText() : site.asText())
+                .or(() -> EventFields.node(event, "execguard.call_site.frame").map(JsonNode::asText))
                 .filter(site -> !site.isEmpty()).ifPresent(site -> parts.add("at " + site));
         return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", parts));
     }

@@ -72,7 +72,10 @@ public final class EventReport {
             cells.computeIfAbsent(expectation.row(), r -> new LinkedHashMap<>()).put(expectation.column(), verdict);
         }
         printMatrix(cells, columns);
-        skipped.forEach((column, reason) -> out.println("  skipped " + column + ": " + reason));
+        Map<String, List<String>> columnsByReason = new LinkedHashMap<>();
+        skipped.forEach((column, reason) -> columnsByReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(column));
+        columnsByReason.forEach((reason, skippedColumns) ->
+                out.println("  skipped " + String.join(", ", skippedColumns) + ": " + reason));
         misses.forEach(miss -> out.println("  MISSING " + miss));
         return misses.size();
     }
