@@ -1,5 +1,6 @@
 package io.execguard.sidecar.cli;
 
+import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Finds, explains and guards against failed execs (\"exec format error\") in JVMs and containers.",
         subcommands = {
             ExplainCommand.class,
+            AuditCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

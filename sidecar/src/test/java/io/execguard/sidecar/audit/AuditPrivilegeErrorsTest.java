@@ -1,0 +1,91 @@
+package io.execguard.sidecar.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.execguard.sidecar.cli.Main;
+import io.execguard.sidecar.testing.Command;
+import io.execguard.sidecar.testing.Privileged;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CLI in a child JVM without the privileges audit needs: capabilities dropped with setpriv, or in a new pid
+ * namespace made with unshare. Each must end with the one specific sentence and exit code, never a stack trace.
+ */
+class AuditPrivilegeErrorsTest {
+    private static final String NO_CAP = "this process lacks CAP_AUDIT_CONTROL; run as root or grant that capability.";
+
+    @BeforeEach
+    void requireRoot() {
+        Privileged.requireRoot();
+        Privileged.requireTool("setpriv");
+        Privileged.requireTool("unshare");
+    }
+
+    @Test
+    void withoutCapabilitiesStatusNamesTheMissingCapability() throws Exception {
+        Command.Result r = dropCapabilities(Main.class.getName(), "audit", "status");
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("execguard audit status: Cannot read the audit status (EPERM): " + NO_CAP, onlyLine(r.stderr()));
+    }
+
+    @Test
+    void withoutCapabilitiesRulesNameTheMissingCapability() throws Exception {
+        Command.Result r = dropCapabilities(Main.class.getName(), "audit", "rules", "--list");
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("execguard audit rules: Cannot list audit rules (EPERM): " + NO_CAP, onlyLine(r.stderr()));
+    }
+
+    @Test
+    void withoutCapabilitiesTheReaderNamesCapAuditRead() throws Exception {
+        Command.Result r = dropCapabilities(ReaderProbe.class.getName());
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("MISSING_CAP_AUDIT_READ: Cannot read the audit stream (EPERM): this process lacks CAP_AUDIT_READ;"
+                + " run as root or grant that capability.", onlyLine(r.stdout()));
+    }
+
+    @Test
+    void inANewPidNamespaceControlIsRefusedWithTheReason() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        argv.addAll(java(Main.class.getName(), "audit", "rules", "--list"));
+        Command.Result r = Command.run(argv);
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("execguard audit rules: Cannot list audit rules (EPERM): the kernel only accepts audit control"
+                + " requests from the initial pid namespace; run on the host or in a pod with hostPID: true.",
+                onlyLine(r.stderr()));
+    }
+
+    @Test
+    void inANewPidNamespaceTheReaderStillWorks() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+        argv.addAll(java(ReaderProbe.class.getName()));
+        Command.Result r = Command.run(argv);
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertEquals("open", onlyLine(r.stdout()));
+    }
+
+    private static Command.Result dropCapabilities(String main, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-all"));
+        argv.addAll(java(main, args));
+        return Command.run(argv);
+    }
+
+    private static List<String> java(String main, String... args) {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    private static String onlyLine(String text) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank() && !l.startsWith("Picked up "))
+                .collect(java.util.stream.Collectors.toList());
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), text);
+        assertEquals(1, lines.size(), text);
+        return lines.get(0);
+    }
+}
