@@ -1,12 +1,14 @@
 package io.execguard.sidecar.audit;
 
+import io.execguard.sidecar.audit.read.AuditReadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code execguard audit ...}: the kernel audit subsystem as execguard uses it. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Shows and changes the kernel audit configuration execguard relies on.",
-        subcommands = {AuditStatusCommand.class, AuditRulesCommand.class},
+        description = "Shows and changes the kernel audit configuration execguard relies on, and converts audit logs"
+                + " into execguard events.",
+        subcommands = {AuditStatusCommand.class, AuditRulesCommand.class, AuditReadCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -20,6 +22,7 @@ public final class AuditCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /** Without a sub-command: a usage error naming the choices. */
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "

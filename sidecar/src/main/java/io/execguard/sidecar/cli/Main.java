@@ -2,6 +2,7 @@ package io.execguard.sidecar.cli;
 
 import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
+import io.execguard.sidecar.watch.WatchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ExplainCommand.class,
             AuditCommand.class,
+            WatchCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class Explainer {
     private static final Logger LOG = LoggerFactory.getLogger(Explainer.class);
 
+    private static final java.util.List<String> FALLBACK_ROOTS = java.util.List.of("/", "/proc/1/root");
+
     private final DiagnosisEngine engine;
     private final ProcReader proc;
     private final RootTrees trees;
@@ -28,10 +30,18 @@ public final class Explainer {
         this.trees = trees;
     }
 
-    /** Explains {@code f} in the root of its caller (or parent), as found in /proc. */
+    /**
+     * Explains {@code f} in the root of its caller (or parent), as found in /proc. When both are gone, a root in
+     * which the target is provably the same file (device and inode of the PATH record) is used instead: watch's
+     * own root, then the host's ({@code /proc/1/root}, with hostPID).
+     */
     public ExplainedFailure explain(ExecFailure f) {
         Optional<CallerProcess> caller = proc.caller(f.pid(), f.ppid());
-        return explain(f, caller, caller.map(CallerProcess::root));
+        Optional<String> root = caller.map(CallerProcess::root);
+        if (root.isEmpty()) {
+            root = SameFile.findRoot(f, trees, FALLBACK_ROOTS);
+        }
+        return explain(f, caller, root);
     }
 
     /** Explains {@code f} in a given root (pod scope found it there), with the caller facts available. */
@@ -45,7 +55,8 @@ public final class Explainer {
         }
         if (root.isEmpty()) {
             return new ExplainedFailure(f, caller, kind, Optional.empty(),
-                    Optional.of("the caller and its parent had exited; their root could not be reached"), root,
+                    Optional.of("the caller and its parent had exited, and no root reachable here holds the same file"),
+                    root,
                     Optional.empty());
         }
         try {

@@ -1,9 +1,6 @@
 package io.execguard.sidecar.watch;
 
-import io.execguard.core.fs.FileAttributes;
-import io.execguard.core.fs.Lookup;
 import io.execguard.sidecar.audit.exec.ExecFailure;
-import io.execguard.sidecar.audit.exec.PathItem;
 import java.util.Optional;
 
 /**
@@ -23,29 +20,10 @@ public final class PodScope {
 
     /** The pod process whose root holds the failed file, or empty when the failure is not this pod's. */
     public Optional<CallerProcess> locate(ExecFailure f) {
-        Optional<PathItem> target = f.target();
-        if (target.isEmpty() || target.get().inode().isEmpty() || target.get().device().isEmpty()) {
-            return Optional.empty();
-        }
-        long[] dev = parseDevice(target.get().device().get());
-        if (dev == null) {
-            return Optional.empty();
-        }
-        long inode = target.get().inode().getAsLong();
         for (long pid : proc.pids()) {
             Optional<CallerProcess> p = proc.read(pid, false);
-            if (p.isEmpty()) {
-                continue;
-            }
-            try {
-                Lookup l = trees.open(p.get().root()).lookup(target.get().name(), f.cwd().orElse("/"));
-                Optional<FileAttributes> a = l.attributes();
-                if (a.isPresent() && a.get().inode() == inode && a.get().deviceMajor() == dev[0]
-                        && a.get().deviceMinor() == dev[1]) {
-                    return p;
-                }
-            } catch (RuntimeException e) {
-                // a process that went away or a root we may not read: not a match
+            if (p.isPresent() && SameFile.matches(f, trees, p.get().root())) {
+                return p;
             }
         }
         return Optional.empty();

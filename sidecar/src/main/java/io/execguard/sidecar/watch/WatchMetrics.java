@@ -24,7 +24,8 @@ public final class WatchMetrics {
     private volatile LongSupplier socketLost = () -> 0;
     private volatile LongSupplier gaps = () -> 0;
     private volatile LongSupplier suppressed = () -> 0;
-    private volatile LongSupplier inFlight = () -> 0;
+    private volatile LongSupplier queued = () -> 0;
+    private volatile LongSupplier pipelineDropped = () -> 0;
 
     public WatchMetrics() {
         failures = Counter.builder().name("execguard_exec_failures_total")
@@ -38,14 +39,15 @@ public final class WatchMetrics {
                 () -> kernelLost.getAsLong() + socketLost.getAsLong());
         counter("execguard_audit_reassembly_gaps_total", "Audit events that never arrived (serial gaps)",
                 () -> gaps.getAsLong());
-        counter("execguard_events_dropped_total", "Failures dropped because the processing queue was full",
-                dropped::get);
+        counter("execguard_events_dropped_total",
+                "Failures dropped because a queue was full or the output failed", () -> dropped.get()
+                        + pipelineDropped.getAsLong());
         counter("execguard_duplicates_suppressed_total",
                 "Identical failures counted into a summary instead of emitted one by one", () -> suppressed.getAsLong());
         counter("execguard_exec_failures_ignored_total",
                 "Failures left out on purpose: ENOENT for files that do not exist, other pods' files", ignored::get);
-        GaugeWithCallback.builder().name("execguard_audit_events_in_flight")
-                .help("Audit events waiting for their end record").callback(c -> c.call(inFlight.getAsLong()))
+        GaugeWithCallback.builder().name("execguard_watch_queued_events")
+                .help("Failed-exec events waiting to be explained").callback(c -> c.call(queued.getAsLong()))
                 .register(registry);
     }
 
@@ -79,7 +81,7 @@ public final class WatchMetrics {
     }
 
     public long droppedCount() {
-        return dropped.get();
+        return dropped.get() + pipelineDropped.getAsLong();
     }
 
     public long recordCount() {
@@ -102,7 +104,12 @@ public final class WatchMetrics {
         suppressed = s;
     }
 
-    public void inFlight(LongSupplier s) {
-        inFlight = s;
+    public void queued(LongSupplier s) {
+        queued = s;
+    }
+
+    /** Events the output pipeline dropped (full queue, failing sink), added to the dropped counter. */
+    public void pipelineDropped(LongSupplier s) {
+        pipelineDropped = s;
     }
 }

@@ -1,0 +1,46 @@
+package io.execguard.sidecar.watch;
+
+import io.execguard.core.fs.FileAttributes;
+import io.execguard.sidecar.audit.exec.ExecFailure;
+import io.execguard.sidecar.audit.exec.PathItem;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether a path in some root is the very file an audit record names, by the device and inode the kernel
+ * recorded: the only safe way to diagnose a file when the process that tried it is gone, because the same path in
+ * another root (another container) is another file.
+ */
+final class SameFile {
+    private SameFile() {
+    }
+
+    /** The first of {@code roots} in which the failure's target is the recorded file. */
+    static Optional<String> findRoot(ExecFailure f, RootTrees trees, List<String> roots) {
+        for (String root : roots) {
+            if (matches(f, trees, root)) {
+                return Optional.of(root);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when the failure's target, looked up in {@code root}, has the recorded device and inode. */
+    static boolean matches(ExecFailure f, RootTrees trees, String root) {
+        Optional<PathItem> t = f.target();
+        if (t.isEmpty() || t.get().inode().isEmpty() || t.get().device().isEmpty() || t.get().name().isEmpty()) {
+            return false;
+        }
+        long[] dev = PodScope.parseDevice(t.get().device().get());
+        if (dev == null) {
+            return false;
+        }
+        try {
+            Optional<FileAttributes> a = trees.open(root).lookup(t.get().name(), f.cwd().orElse("/")).attributes();
+            return a.isPresent() && a.get().inode() == t.get().inode().getAsLong() && a.get().deviceMajor() == dev[0]
+                    && a.get().deviceMinor() == dev[1];
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
