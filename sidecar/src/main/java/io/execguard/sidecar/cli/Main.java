@@ -3,6 +3,7 @@ package io.execguard.sidecar.cli;
 import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
 import io.execguard.sidecar.watch.WatchCommand;
+import io.execguard.sidecar.scan.ScanCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             AuditCommand.class,
             WatchCommand.class,
+            ScanCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

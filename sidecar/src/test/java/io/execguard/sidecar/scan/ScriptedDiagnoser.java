@@ -39,9 +39,14 @@ public final class ScriptedDiagnoser implements Scanner.Diagnoser {
     public Diagnosis diagnose(DiagnosisRequest request) {
         requests.add(request);
         Platform p = request.platform().orElse(Platform.host());
+        Evidence.Builder e = Evidence.builder().putAll(evidence.getOrDefault(request.path(), Evidence.empty()));
+        // Like the engine: the file's own attributes as "file" evidence when the path resolves.
+        request.tree().map(t -> t.lookup(request.path(), request.cwd())).flatMap(l -> l.attributes())
+                .ifPresent(a -> e.put("file", Evidence.builder().put("type", "regular").put("mode", a.modeOctal())
+                        .put("size", a.size()).build()));
         return Diagnosis.builder(request.path(), causes.getOrDefault(request.path(), Cause.OK), p)
                 .resolvedPath(request.path().startsWith("/") ? request.path() : null)
-                .evidence(evidence.getOrDefault(request.path(), Evidence.empty()))
+                .evidence(e.build())
                 .build();
     }
 }

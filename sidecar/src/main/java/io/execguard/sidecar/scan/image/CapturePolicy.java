@@ -1,5 +1,6 @@
 package io.execguard.sidecar.scan.image;
 
+import io.execguard.core.inspect.BoundedReader;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,8 +12,11 @@ import java.util.Set;
  * follow their {@code exec} lines. Immutable.
  */
 public final class CapturePolicy {
-    /** Bytes kept of every regular file, executable or not (a {@code #!} interpreter may lack its x bit). */
-    public static final int ANY_FILE_PREFIX = 512;
+    /**
+     * Bytes kept of every regular file, executable or not: the engine's first read of any file it opens
+     * ({@link BoundedReader#HEAD_BYTES}), so that no file it might open fails on its head.
+     */
+    public static final int ANY_FILE_PREFIX = BoundedReader.HEAD_BYTES;
     /** Bytes kept of an executable ELF file from its start: header, program headers and PT_INTERP in practice. */
     public static final int ELF_PREFIX = 4096;
     /** Bytes kept of an executable that is not ELF (scripts and everything else). */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import io.execguard.core.diagnose.Cause;
-import io.execguard.core.diagnose.Evidence;
 import io.execguard.core.json.DiagnosisJson;
+import io.execguard.core.json.FileJson;
 import io.execguard.sidecar.scan.Finding;
 import io.execguard.sidecar.scan.ScanReport;
 import io.execguard.sidecar.scan.Severity;
@@ -97,31 +97,13 @@ final class JsonReport {
         g.writeEndObject();
     }
 
+    /** ECS {@code file.*} by the shared writer: from the engine's evidence, else from the tree's attributes. */
     private static void file(JsonGenerator g, Finding f) throws IOException {
-        g.writeObjectFieldStart("file");
-        g.writeStringField("path", f.path());
-        if (f.attributes().isPresent()) {
-            g.writeNumberField("size", f.attributes().get().size());
-            g.writeStringField("mode", f.attributes().get().modeOctal());
+        if (f.diagnosis().evidence().group("file").isPresent()) {
+            FileJson.writeField(g, f.diagnosis());
+        } else {
+            FileJson.writeField(g, f.path(), f.attributes());
         }
-        Optional<Evidence> elf = f.diagnosis().evidence().group(Evidence.ELF);
-        if (elf.isPresent()) {
-            g.writeObjectFieldStart("elf");
-            Optional<String> machine = elf.get().string("machine");
-            if (machine.isPresent()) {
-                g.writeStringField("architecture", machine.get());
-            }
-            g.writeObjectFieldStart("header");
-            for (String key : new String[] {"class", "data", "type"}) {
-                Optional<String> v = elf.get().string(key);
-                if (v.isPresent()) {
-                    g.writeStringField(key, v.get());
-                }
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        g.writeEndObject();
     }
 
     private static void summary(JsonGenerator g, ScanReport report, String timestamp) throws IOException {

@@ -52,8 +52,9 @@ public final class TestElf {
             b.putInt(3).putInt(4).putLong(interpOffset).putLong(interpOffset).putLong(interpOffset)
                     .putLong(interp.length).putLong(interp.length).putLong(1);
         }
-        b.putInt(1).putInt(5).putLong(0).putLong(0x400000).putLong(0x400000).putLong(size).putLong(size)
-                .putLong(0x1000);
+        // PT_LOAD R+X mapping the whole file, with room for the entry point at 0x401000.
+        b.putInt(1).putInt(5).putLong(0).putLong(0x400000).putLong(0x400000).putLong(size)
+                .putLong(Math.max(size, 0x2000)).putLong(0x1000);
         b.position(interpOffset);
         b.put(interp);
         return b.array();
