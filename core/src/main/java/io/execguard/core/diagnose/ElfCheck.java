@@ -123,26 +123,36 @@ final class ElfCheck {
         return LoaderCheck.check(in, path, ElfDescription.cString(bytes), d, is64, nativeMachine);
     }
 
-    /** Faults that execve no longer reports: the new image is killed with SIGSEGV before it runs. */
+    /**
+     * Faults past the point of no return. When the kernel itself must zero the tail of a writable segment's last file
+     * page and that page lies past the end of the file ({@code padzero} in {@code elf_load} faults), exec fails late
+     * and the new image gets SIGSEGV. Other missing file pages fault only when the program touches them (SIGBUS).
+     */
     private static Verdict afterPointOfNoReturn(Inspection in, String path, BoundedReader r, ElfDescription d,
                                                 ElfHeader k, List<ProgramHeader> phdrs, boolean nativeMachine) {
+        long size = r.size();
         long needed = 0;
+        boolean kernelFaults = false;
         for (ProgramHeader p : phdrs) {
             if (p.type() != ProgramHeader.PT_LOAD) {
                 continue;
             }
             long end = p.offset() + p.filesz();
-            if (p.offset() < 0 || p.filesz() < 0 || end < 0) {
-                needed = Long.MAX_VALUE;
-            } else {
-                needed = Math.max(needed, end);
-            }
+            boolean overflow = p.offset() < 0 || p.filesz() < 0 || end < 0;
+            needed = overflow ? Long.MAX_VALUE : Math.max(needed, end);
+            boolean zeroesTail = Long.compareUnsigned(p.memsz(), p.filesz()) > 0
+                    && (p.flags() & ProgramHeader.PF_W) != 0 && end % PAGE_SIZE != 0;
+            kernelFaults |= zeroesTail && (overflow || end - end % PAGE_SIZE >= size);
         }
-        if (needed > r.size()) {
-            String need = needed == Long.MAX_VALUE ? "more than the file system allows"
-                    : needed + " bytes";
-            return Verdict.of(Cause.ELF_TRUNCATED, path + " is truncated: it has " + r.size()
-                    + " bytes but its loadable segments need " + need + "; execve starts it and the kernel kills it.");
+        if (needed > size) {
+            String need = needed == Long.MAX_VALUE ? "more bytes than a file can hold" : needed + " bytes";
+            String start = path + " is truncated: it has " + size + " bytes but its loadable segments need " + need;
+            if (kernelFaults) {
+                return Verdict.of(Cause.ELF_TRUNCATED, start + "; execve starts it and the kernel kills it with "
+                        + "SIGSEGV while loading.");
+            }
+            return Verdict.of(Cause.ELF_TRUNCATED, start + "; execve succeeds, but the program is killed (SIGBUS) "
+                    + "as soon as it touches the missing part.").errno(null);
         }
         boolean entry = false;
         for (ProgramHeader p : phdrs) {

@@ -25,6 +25,11 @@ final class LoaderCheck {
     /** The failure for {@code loader}, or null when the kernel accepts it. */
     static Verdict check(Inspection in, String path, String loader, ElfDescription d, boolean is64,
                          boolean nativeMachine) throws IOException {
+        if (loader.isEmpty()) {
+            // An in-kernel lookup of "" resolves to the working directory, which cannot be executed.
+            return invalid(path, loader, "is empty (PT_INTERP starts with NUL), so the kernel opens the working "
+                    + "directory", Errno.EACCES);
+        }
         Lookup l = in.lookup(loader);
         if (!l.isFound()) {
             return missing(in, path, loader, d, l);
@@ -75,7 +80,7 @@ final class LoaderCheck {
     }
 
     private static Verdict invalid(String path, String loader, String why, Errno errno) {
-        return Verdict.of(Cause.ELF_INTERPRETER_INVALID, path + " needs the dynamic loader " + loader + ", which "
+        return Verdict.of(Cause.ELF_INTERPRETER_INVALID, path + " needs the dynamic loader \"" + loader + "\", which "
                 + why + ".").errno(errno)
                 .evidence("loader", Evidence.builder().put("path", loader).put("problem", why).build());
     }

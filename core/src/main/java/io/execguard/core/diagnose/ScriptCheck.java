@@ -32,9 +32,10 @@ final class ScriptCheck {
         }
         String interpreter = line.interpreter().orElse("");
         if (interpreter.isEmpty()) {
-            // "#!" then only blanks up to a NUL: the kernel opens the empty path.
+            // "#!" then blanks up to a NUL (no newline): the kernel opens the empty path, which an in-kernel lookup
+            // resolves to the working directory - a directory, so EACCES (seen on Linux 6.18).
             return Verdict.of(Cause.SHEBANG_EMPTY, path + " starts with #! but names no interpreter.")
-                    .errno(Errno.ENOENT);
+                    .errno(Errno.EACCES);
         }
         Verdict nested = in.examine(interpreter, depth + 1);
         if (!nested.isRunnable()) {

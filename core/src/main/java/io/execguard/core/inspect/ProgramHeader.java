@@ -14,6 +14,7 @@ public final class ProgramHeader {
     public static final int PT_DYNAMIC = 2;
     public static final int PT_INTERP = 3;
     public static final int PF_X = 1;
+    public static final int PF_W = 2;
 
     private final int type;
     private final int flags;
