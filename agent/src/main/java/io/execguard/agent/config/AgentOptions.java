@@ -1,5 +1,6 @@
 package io.execguard.agent.config;
 
+import io.execguard.core.event.output.OutputSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,11 +22,11 @@ public final class AgentOptions {
     private static final String[] KEYS = {"mode", "output", "explain", "deny"};
 
     private final Mode mode;
-    private final Output output;
+    private final OutputSpec output;
     private final boolean explain;
     private final List<DenyRule> deny;
 
-    private AgentOptions(Mode mode, Output output, boolean explain, List<DenyRule> deny) {
+    private AgentOptions(Mode mode, OutputSpec output, boolean explain, List<DenyRule> deny) {
         this.mode = mode;
         this.output = output;
         this.explain = explain;
@@ -34,7 +35,7 @@ public final class AgentOptions {
 
     /** Observe mode, events to stderr, explanations on, shell fallback denied once enforce mode is chosen. */
     public static AgentOptions defaults() {
-        return new AgentOptions(Mode.OBSERVE, Output.stderr(), true, List.of(DenyRule.shellFallback()));
+        return new AgentOptions(Mode.OBSERVE, OutputSpec.stderr(), true, List.of(DenyRule.shellFallback()));
     }
 
     /**
@@ -57,7 +58,7 @@ public final class AgentOptions {
                 values[indexOf(pair.substring(0, eq).trim())] = pair.substring(eq + 1).trim();
             }
         }
-        return new AgentOptions(parseMode(values[0]), values[1] == null ? Output.stderr() : Output.parse(values[1]),
+        return new AgentOptions(parseMode(values[0]), parseOutput(values[1]),
                 parseBoolean("explain", values[2]), parseDeny(values[3]));
     }
 
@@ -78,6 +79,17 @@ public final class AgentOptions {
             return Mode.ENFORCE;
         }
         throw new InvalidOptionException("invalid mode '" + value + "': expected observe or enforce");
+    }
+
+    private static OutputSpec parseOutput(String value) throws InvalidOptionException {
+        if (value == null) {
+            return OutputSpec.stderr();
+        }
+        try {
+            return OutputSpec.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException(e.getMessage());
+        }
     }
 
     private static boolean parseBoolean(String key, String value) throws InvalidOptionException {
@@ -108,7 +120,7 @@ public final class AgentOptions {
         return mode;
     }
 
-    public Output output() {
+    public OutputSpec output() {
         return output;
     }
 

@@ -1,15 +1,16 @@
 package io.execguard.agent.explain;
 
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Where in the application an exec came from: the first stack frame outside the JDK, the agent and the libraries
- * that only launch processes for their callers (commons-exec, zt-exec, NuProcess, Groovy's and Kotlin's process
- * helpers, scala.sys.process, Ant's Execute, jproc, Plexus and Maven shared utils). Immutable.
+ * Where in the application an exec came from: the stack frames from the first one outside the JDK, the agent and
+ * the libraries that only launch processes for their callers (commons-exec, zt-exec, NuProcess, Groovy's and
+ * Kotlin's process helpers, scala.sys.process, Ant's Execute, jproc, Plexus and Maven shared utils).
  */
 public final class CallSite {
+    /** How many application frames an event carries. */
+    static final int MAX_FRAMES = 5;
     private static final List<String> SKIPPED_PREFIXES = List.of(
             "java.", "javax.", "jdk.", "sun.", "com.sun.",
             "io.execguard.agent.",
@@ -19,24 +20,19 @@ public final class CallSite {
             "org.apache.tools.ant.taskdefs.Execute", "org.buildobjects.process.",
             "org.codehaus.plexus.util.cli.", "org.apache.maven.shared.utils.cli.");
 
-    private final String className;
-    private final String methodName;
-    private final String fileName;
-    private final int lineNumber;
-
-    CallSite(String className, String methodName, String fileName, int lineNumber) {
-        this.className = Objects.requireNonNull(className);
-        this.methodName = Objects.requireNonNull(methodName);
-        this.fileName = fileName;
-        this.lineNumber = lineNumber;
+    private CallSite() {
     }
 
-    /** The call site of the current thread's exec; empty when every frame belongs to the JDK or a launcher. */
-    public static Optional<CallSite> ofCurrentThread() {
+    /**
+     * The current thread's application frames, innermost first, as {@link StackTraceElement#toString()} prints
+     * them ({@code com.acme.Jobs.run(Jobs.java:42)}); empty when every frame belongs to the JDK or a launcher.
+     */
+    public static List<String> ofCurrentThread() {
         return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !skipped(f.getClassName()))
-                .findFirst()
-                .map(f -> new CallSite(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber())));
+                .dropWhile(f -> skipped(f.getClassName()))
+                .limit(MAX_FRAMES)
+                .map(f -> f.toStackTraceElement().toString())
+                .collect(Collectors.toList()));
     }
 
     /** Whether frames of {@code className} are passed over when looking for the application's frame. */
@@ -47,29 +43,5 @@ public final class CallSite {
             }
         }
         return false;
-    }
-
-    public String className() {
-        return className;
-    }
-
-    public String methodName() {
-        return methodName;
-    }
-
-    public Optional<String> fileName() {
-        return Optional.ofNullable(fileName);
-    }
-
-    /** The line, or a negative number when unknown. */
-    public int lineNumber() {
-        return lineNumber;
-    }
-
-    /** Like a stack trace element: {@code com.acme.Jobs.run(Jobs.java:42)}. */
-    @Override
-    public String toString() {
-        return className + "." + methodName + "(" + (fileName == null ? "Unknown Source"
-                : lineNumber >= 0 ? fileName + ":" + lineNumber : fileName) + ")";
     }
 }

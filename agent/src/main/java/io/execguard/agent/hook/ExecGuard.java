@@ -3,10 +3,8 @@ package io.execguard.agent.hook;
 import io.execguard.agent.config.AgentOptions;
 import io.execguard.agent.config.DenyRule;
 import io.execguard.agent.config.Mode;
-import io.execguard.agent.emit.AsyncEventSink;
-import io.execguard.agent.emit.EventSink;
-import io.execguard.agent.emit.ExecReport;
-import io.execguard.agent.emit.ReportWriter;
+import io.execguard.agent.emit.AgentEventStream;
+import io.execguard.agent.emit.EventFactory;
 import io.execguard.agent.explain.CallSite;
 import io.execguard.agent.explain.ExecExplanation;
 import io.execguard.agent.explain.Explanations;
@@ -16,6 +14,8 @@ import io.execguard.agent.resolve.ExecutableResolver;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.event.EventAction;
+import io.execguard.core.event.ExecEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,27 +39,28 @@ final class ExecGuard {
     private final ExecutableResolver resolver;
     private final Launcher launcher;
     private final ExecErrorFormat format;
-    private final Supplier<EventSink> sinkFactory;
+    private final EventFactory events;
+    private final Supplier<AgentEventStream> streamFactory;
     /** The refusal this thread just made, so that the failure hook reports it as blocked rather than failed. */
     private final ThreadLocal<Refusal> refusal = new ThreadLocal<>();
-    private volatile EventSink sink;
+    private volatile AgentEventStream stream;
 
     ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver, Launcher launcher,
-              ExecErrorFormat format, Supplier<EventSink> sinkFactory) {
+              ExecErrorFormat format, Supplier<AgentEventStream> streamFactory) {
         this.options = options;
         this.diagnoser = diagnoser;
         this.resolver = resolver;
         this.launcher = launcher;
         this.format = format;
-        this.sinkFactory = sinkFactory;
+        this.events = new EventFactory(options.mode().name().toLowerCase(Locale.ROOT), launcher.toString());
+        this.streamFactory = streamFactory;
     }
 
     static ExecGuard create(AgentOptions options) {
         String path = System.getenv("PATH");
-        String mode = options.mode().name().toLowerCase(Locale.ROOT);
         return new ExecGuard(options, new Diagnoser(DiagnosisEngine.forHost(), path),
                 ExecutableResolver.forThisJvm(), Launcher.current(), ExecErrorFormat.current(),
-                () -> AsyncEventSink.start(new ReportWriter(options.output(), mode)));
+                () -> AgentEventStream.start(options.output()));
     }
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
@@ -73,8 +74,8 @@ final class ExecGuard {
         if (options.mode() == Mode.ENFORCE) {
             Optional<DenyRule> rule = matchingPathRule(file);
             if (rule.isPresent()) {
-                return refuse(cmdarray, dir, file, Errno.EACCES, null, Explanations.policyRefused(cmdarray[0], file.toString(),
-                        rule.get().toString()), rule.get().toString());
+                String text = Explanations.policyRefused(cmdarray[0], file.toString(), rule.get().toString());
+                return refuse(file, Errno.EACCES, null, text, rule.get().toString());
             }
         }
         Optional<Diagnosis> diagnosis = diagnoser.diagnoseExisting(file);
@@ -84,13 +85,13 @@ final class ExecGuard {
         }
         Diagnosis d = diagnosis.get();
         if (options.mode() == Mode.ENFORCE && options.denies(DenyRule.Kind.SHELL_FALLBACK)) {
-            return refuse(cmdarray, dir, file, Errno.ENOEXEC, d, Explanations.shellFallbackRefused(cmdarray[0],
-                    Optional.of(file.toString()), d), DenyRule.shellFallback().toString());
+            String text = Explanations.shellFallbackRefused(cmdarray[0], Optional.of(file.toString()), d);
+            return refuse(file, Errno.ENOEXEC, d, text, DenyRule.shellFallback().toString());
         }
         String wouldHaveSeen = cannotRun(cmdarray[0], dir, format.format(Errno.ENOEXEC.number(),
                 Errno.ENOEXEC.message()));
-        emit(report(ExecReport.Action.EXEC_SHELL_FALLBACK, Arrays.asList(cmdarray), dir)
-                .resolvedPath(file.toString()).diagnosis(d).error(Errno.ENOEXEC.name(), wouldHaveSeen));
+        emit(EventAction.EXEC_SHELL_FALLBACK, Arrays.asList(cmdarray), dir, Optional.of(file.toString()),
+                Optional.of(d), Errno.ENOEXEC.name(), wouldHaveSeen, Optional.empty());
         return null;
     }
 
@@ -105,7 +106,8 @@ final class ExecGuard {
         String dir = builder.directory() == null ? null : builder.directory().toString();
         if (r != null && thrown.getCause() == r.exception) {
             attach(thrown, r.explanation);
-            emit(r.report.error(r.errno.name(), thrown.getMessage()));
+            emit(EventAction.EXEC_BLOCKED, command, dir, Optional.of(r.target), r.diagnosis, r.errno.name(),
+                    thrown.getMessage(), Optional.of(r.rule));
             return;
         }
         Throwable jdkError = thrown.getCause() instanceof IOException ? thrown.getCause() : thrown;
@@ -117,8 +119,8 @@ final class ExecGuard {
         Diagnosis d = diagnose(command.get(0), resolved, dir);
         attach(thrown, Explanations.failure(command.get(0), resolved.map(Path::toString), d));
         String code = Errno.ofNumber(errno.getAsInt()).map(Enum::name).orElse("errno " + errno.getAsInt());
-        emit(report(ExecReport.Action.EXEC_FAILED, command, dir).resolvedPath(resolved.map(Path::toString)
-                .orElse(null)).diagnosis(d).error(code, thrown.getMessage()));
+        emit(EventAction.EXEC_FAILED, command, dir, resolved.map(Path::toString), Optional.of(d), code,
+                thrown.getMessage(), Optional.empty());
     }
 
     private Diagnosis diagnose(String command, Optional<Path> resolved, String dir) {
@@ -130,15 +132,9 @@ final class ExecGuard {
                 + System.getenv("PATH") + ").").build();
     }
 
-    private Throwable refuse(String[] cmdarray, String dir, Path file, Errno errno, Diagnosis d,
-                             String explanation, String rule) {
+    private Throwable refuse(Path file, Errno errno, Diagnosis d, String explanation, String rule) {
         IOException exception = new IOException(format.format(errno.number(), errno.message()));
-        ExecReport.Builder report = report(ExecReport.Action.EXEC_BLOCKED, Arrays.asList(cmdarray), dir)
-                .resolvedPath(file.toString()).denyRule(rule);
-        if (d != null) {
-            report.diagnosis(d);
-        }
-        refusal.set(new Refusal(exception, errno, explanation, report));
+        refusal.set(new Refusal(exception, errno, explanation, file.toString(), Optional.ofNullable(d), rule));
         return exception;
     }
 
@@ -162,11 +158,6 @@ final class ExecGuard {
         return dir != null && Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_WRITE);
     }
 
-    private ExecReport.Builder report(ExecReport.Action action, List<String> command, String dir) {
-        ExecReport.Builder b = ExecReport.builder(action, command, resolver.childWorkingDirectory(dir).toString());
-        CallSite.ofCurrentThread().ifPresent(b::callSite);
-        return b;
-    }
 
     private void attach(Throwable thrown, String explanation) {
         if (options.explain()) {
@@ -174,18 +165,25 @@ final class ExecGuard {
         }
     }
 
-    private void emit(ExecReport.Builder report) {
-        EventSink s = sink;
+    private void emit(EventAction action, List<String> command, String dir, Optional<String> target,
+                      Optional<Diagnosis> diagnosis, String errorCode, String message, Optional<String> rule) {
+        ExecEvent event = events.create(action, command, resolver.childWorkingDirectory(dir).toString(), target,
+                diagnosis, errorCode, message, CallSite.ofCurrentThread(), rule);
+        stream().emit(event);
+    }
+
+    private AgentEventStream stream() {
+        AgentEventStream s = stream;
         if (s == null) {
             synchronized (this) {
-                s = sink;
+                s = stream;
                 if (s == null) {
-                    s = sinkFactory.get();
-                    sink = s;
+                    s = streamFactory.get();
+                    stream = s;
                 }
             }
         }
-        s.emit(report.build());
+        return s;
     }
 
     /** {@code ProcessBuilder}'s message around the JDK's exec error (the same on JDK 11 to 25). */
@@ -199,13 +197,18 @@ final class ExecGuard {
         final IOException exception;
         final Errno errno;
         final String explanation;
-        final ExecReport.Builder report;
+        final String target;
+        final Optional<Diagnosis> diagnosis;
+        final String rule;
 
-        Refusal(IOException exception, Errno errno, String explanation, ExecReport.Builder report) {
+        Refusal(IOException exception, Errno errno, String explanation, String target,
+                Optional<Diagnosis> diagnosis, String rule) {
             this.exception = exception;
             this.errno = errno;
             this.explanation = explanation;
-            this.report = report;
+            this.target = target;
+            this.diagnosis = diagnosis;
+            this.rule = rule;
         }
     }
 }

@@ -20,10 +20,29 @@ final class DeferredTransformer implements ClassFileTransformer {
 
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile ClassRewriter rewriter;
+    private volatile Thread installer;
 
-    /** Makes the rewriter available; called once by the installer thread (with null when preparation failed). */
-    void ready(ClassRewriter rewriter) {
+    /**
+     * Makes the rewriter available to the installer thread only, which uses it to retransform classes that were
+     * loaded before this transformer was registered (on JDK 25, reading the environment in {@code premain} loads
+     * {@code ProcessImpl}).
+     */
+    void prepared(ClassRewriter rewriter, Thread installer) {
         this.rewriter = rewriter;
+        this.installer = installer;
+    }
+
+    /**
+     * Lets every other thread through: called by the installer once already-loaded classes are instrumented, so an
+     * application thread can never run an uninstrumented {@code ProcessImpl.start} after it passed here.
+     */
+    void ready() {
+        ready.countDown();
+    }
+
+    /** Gives up: classes load unchanged from now on. */
+    void failed() {
+        rewriter = null;
         ready.countDown();
     }
 
@@ -38,7 +57,7 @@ final class DeferredTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (!ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (Thread.currentThread() != installer && !ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 AgentLog.warn("instrumentation was not ready in time; " + className + " is left unchanged");
                 return null;
             }

@@ -32,28 +32,26 @@ public final class HookInstaller {
     private static void prepare(Instrumentation instrumentation, DeferredTransformer transformer,
                                 AgentOptions options) {
         ExecInterceptor interceptor = new ExecInterceptor(options);
-        ClassRewriter rewriter = null;
         try {
             connectBridge(instrumentation, interceptor);
-            rewriter = new ProcessClassRewriter();
+            transformer.prepared(new ProcessClassRewriter(), Thread.currentThread());
+            retransformLoaded(instrumentation);
+            transformer.ready();
         } catch (Throwable t) {
-            AgentLog.warn("could not prepare the exec hooks (" + t + "); the agent is disabled");
-        } finally {
-            transformer.ready(rewriter);
-        }
-        if (rewriter == null) {
+            transformer.failed();
             instrumentation.removeTransformer(transformer);
+            AgentLog.warn("could not instrument process creation (" + t + "); the agent is disabled");
             return;
         }
         try {
-            retransformLoaded(instrumentation);
-            // Loading (not initialising) the classes runs the transformer here rather than on the first exec.
+            // Loading (not initialising) the classes runs the transformer here rather than on the first exec;
+            // only after ready(): an application thread may be loading them already, waiting for us.
             Class.forName("java.lang.ProcessBuilder", false, null);
             Class.forName("java.lang.ProcessImpl", false, null);
             // The engine and resolver next, so that the first exec finds them ready; events stay lazy.
             interceptor.warmUp();
         } catch (Throwable t) {
-            AgentLog.warn("could not instrument process creation (" + t + "); exec is not guarded");
+            AgentLog.warn("could not prepare exec checks (" + t + "); execs go ahead unchecked");
         }
     }
 
