@@ -185,7 +185,7 @@ PY
     diff "$work/rules-before.txt" "$work/rules-after.txt" | sed 's/^/    /' >&2
   fi
   say "${bold}  What watch recorded${reset} (JVM, shell and python3 callers):"
-  report show "$work/watch.json"
+  report show --under "$work/" "$work/watch.json"
 fi
 
 # --- 6. explain and scan -------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The demo's reader of execguard events: {@code show FILE} prints a short digest of every event in a JSON-lines
- * file, {@code check FILE} reads {@link Expectation}s and prints the summary table (expected event, seen or not).
+ * The demo's reader of execguard events: {@code show [--under DIR] FILE...} prints a short digest of every event
+ * (about a file under DIR) in JSON-lines files, {@code check FILE} reads {@link Expectation}s and prints the summary table (expected event, seen or not).
  *
  * <p>Exit status: 0 when every expectation that was not skipped is met, 1 when one is not, 2 for usage errors.
  */
@@ -28,19 +28,28 @@ public final class EventReport {
         this.out = out;
     }
 
-    /** Prints the digest of every event in {@code file}; returns how many events it held. */
-    int show(Path file) throws IOException {
+    /**
+     * Prints the digest of every event in {@code file} whose {@code file.path} starts with {@code under} (all when
+     * empty) and counts the others; returns how many were shown.
+     */
+    int show(Path file, String under) throws IOException {
         EventLog log = EventLog.read(file);
         if (log.missing()) {
             out.println("  (no events: " + file + " was never written)");
             return 0;
         }
+        int shown = 0;
         for (JsonNode event : log.events()) {
-            EventDigest.lines(event).forEach(out::println);
+            if (EventFields.text(event, "file.path").orElse("").startsWith(under)) {
+                EventDigest.lines(event).forEach(out::println);
+                shown++;
+            }
         }
+        int others = log.events().size() - shown;
         out.println("  " + log.events().size() + " event(s) in " + file
+                + (others > 0 ? ", " + others + " of them about files outside " + under + " (not shown)" : "")
                 + (log.badLines() > 0 ? ", " + log.badLines() + " line(s) that are not JSON objects" : ""));
-        return log.events().size();
+        return shown;
     }
 
     /**
@@ -119,8 +128,10 @@ public final class EventReport {
     public static void main(String[] args) throws IOException {
         EventReport report = new EventReport(System.out);
         if (args.length >= 2 && args[0].equals("show")) {
-            for (int i = 1; i < args.length; i++) {
-                report.show(Paths.get(args[i]));
+            boolean filtered = args.length >= 4 && args[1].equals("--under");
+            String under = filtered ? args[2] : "";
+            for (int i = filtered ? 3 : 1; i < args.length; i++) {
+                report.show(Paths.get(args[i]), under);
             }
             return;
         }
@@ -135,7 +146,7 @@ public final class EventReport {
             }
             System.exit(missed == 0 ? 0 : 1);
         }
-        System.err.println("usage: EventReport show FILE... | EventReport check EXPECTATIONS");
+        System.err.println("usage: EventReport show [--under DIR] FILE... | EventReport check EXPECTATIONS");
         System.exit(2);
     }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * real services do (a line per result, the stack trace when a tool cannot be started). It knows nothing about
  * execguard: everything execguard adds comes from the agent on the command line.
  *
- * <p>Usage: {@code JobRunner --tools DIR [--jobs FILE] [--rounds N]}. Exit status 0 when the jobs ran (whatever
- * the tools did), 2 for a usage error.
+ * <p>Usage: {@code JobRunner --tools DIR [--jobs FILE] [--rounds N] [--drain-ms N]}. After the last round the
+ * service drains for {@code --drain-ms} (default 1000) before it exits, as a service being stopped does; exit status
+ * 0 when the jobs ran (whatever the tools did), 2 for a usage error.
  */
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -127,12 +128,14 @@ public final class JobRunner {
         Optional<Path> tools = Optional.empty();
         Optional<Path> jobList = Optional.empty();
         int rounds = 1;
+        long drainMillis = 1000;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--tools" -> tools = Optional.of(Paths.get(requireValue(args[i], value)));
                 case "--jobs" -> jobList = Optional.of(Paths.get(requireValue(args[i], value)));
-                case "--rounds" -> rounds = Integer.parseInt(requireValue(args[i], value));
+                case "--rounds" -> rounds = (int) number(args[i], value);
+                case "--drain-ms" -> drainMillis = number(args[i], value);
                 default -> usage("unknown argument " + args[i]);
             }
             i++;
@@ -148,7 +151,9 @@ public final class JobRunner {
         }
         List<JobResult> results = new JobRunner(jobs).runRounds(rounds);
         long ok = results.stream().filter(JobResult::succeeded).count();
-        log.info("{} job runs: {} succeeded, {} failed", results.size(), ok, results.size() - ok);
+        log.info("{} job runs: {} succeeded, {} failed; draining {} ms before exit", results.size(), ok,
+                results.size() - ok, drainMillis);
+        Thread.sleep(drainMillis);
     }
 
     private static String requireValue(String option, String value) {
@@ -158,9 +163,22 @@ public final class JobRunner {
         return value;
     }
 
+    private static long number(String option, String value) {
+        try {
+            long n = Long.parseLong(requireValue(option, value));
+            if (n >= 0 && n <= Integer.MAX_VALUE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage(option + " needs a non-negative whole number, not " + value);
+        return 0;
+    }
+
     private static void usage(String problem) {
         System.err.println("JobRunner: " + problem);
-        System.err.println("usage: JobRunner --tools DIR [--jobs FILE] [--rounds N]");
+        System.err.println("usage: JobRunner --tools DIR [--jobs FILE] [--rounds N] [--drain-ms N]");
         System.exit(2);
     }
 }

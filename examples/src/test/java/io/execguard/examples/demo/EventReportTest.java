@@ -68,11 +68,23 @@ class EventReportTest {
         Path events = dir.resolve("events.json");
         Files.writeString(events, NESTED + "\n[1,2]\n{broken\n");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int shown = new EventReport(new PrintStream(buffer, true, StandardCharsets.UTF_8)).show(events);
+        int shown = new EventReport(new PrintStream(buffer, true, StandardCharsets.UTF_8)).show(events, "");
         String text = buffer.toString(StandardCharsets.UTF_8);
         assertEquals(1, shown);
         assertTrue(text.contains("ELF_INTERPRETER_MISSING (ENOENT)"), text);
         assertTrue(text.contains("2 line(s) that are not JSON objects"), text);
+    }
+
+    @Test
+    void showCanLeaveOutEventsAboutOtherFiles() throws IOException {
+        Path events = dir.resolve("events.json");
+        Files.writeString(events, NESTED + "\n" + FLAT + "\n");
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int shown = new EventReport(new PrintStream(buffer, true, StandardCharsets.UTF_8)).show(events, "/tools/pdf");
+        String text = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(1, shown, text);
+        assertFalse(text.contains("imgconvert"), text);
+        assertTrue(text.contains("1 of them about files outside /tools/pdf (not shown)"), text);
     }
 
     @Test
