@@ -95,7 +95,8 @@ free_port() {
   echo 9464
 }
 
-rules() { auditctl -l 2>/dev/null || java -jar "$cli_jar" audit rules --list 2>/dev/null; }
+# The audit rules carrying watch's key (other tools' rules are none of the demo's business).
+rules() { java -jar "$cli_jar" audit rules --list 2>/dev/null | grep -E -- '-k execguard$|key=execguard$' || true; }
 
 if [[ -z "$audit_skip" ]]; then
   section "2. execguard watch, started first so it sees everything below"
@@ -113,6 +114,8 @@ if [[ -z "$audit_skip" ]]; then
   done
   if [[ -n "$ready" ]]; then
     say "  ready after $((SECONDS - started)) s of demo time: its own test failure came back through the audit stream"
+    say "  rules it installed (execguard audit rules --list):"
+    rules | sed 's/^/    /'
   else
     problem "watch did not become ready within 30 s; its log:"
     tail -n 20 "$work/watch.log" >&2
@@ -150,7 +153,7 @@ if [[ -z "$audit_skip" ]]; then
   section "5. The same failures from a shell and from python3, seen by watch (no agent involved)"
   for f in "$work/shell/tools"/*; do
     out="$(timeout 10 sh -c "\"$f\"" 2>&1 </dev/null)"; rc=$?
-    printf '  sh:      %-18s exit %-3d %s\n' "$(basename "$f")" "$rc" "$(head -n 1 <<<"$out" | cut -c1-70)"
+    printf '  sh:      %-18s exit %-3d %s\n' "$(basename "$f")" "$rc" "$(head -n 1 <<<"$out" | cut -c1-90)"
   done
   if command -v python3 >/dev/null 2>&1; then
     python3 - "$work/python/tools"/* <<'PY'
@@ -179,9 +182,9 @@ PY
   watch_pid=
   rules >"$work/rules-after.txt"
   if cmp -s "$work/rules-before.txt" "$work/rules-after.txt"; then
-    say "  watch stopped (SIGTERM) and removed exactly the audit rules it had installed."
+    say "  watch stopped (SIGTERM); its rules are gone: $(wc -l <"$work/rules-after.txt") rule(s) with key execguard left, as before."
   else
-    problem "the audit rules after watch exited differ from those before it started:"
+    problem "the execguard audit rules after watch exited differ from those before it started:"
     diff "$work/rules-before.txt" "$work/rules-after.txt" | sed 's/^/    /' >&2
   fi
   say "${bold}  What watch recorded${reset} (JVM, shell and python3 callers):"
