@@ -27,7 +27,9 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -pl sidecar,agent -am package
 
 # The one platform-specific piece: JNA's libjnidispatch for the TARGET platform, taken from the JNA classes
-# bundled in execguard.jar (or, if the jar does not bundle them, from the JNA jar the build resolved).
+# bundled in execguard.jar (or, if the jar does not bundle them, from the JNA jar the build resolved). Not
+# io.execguard.linux.JnaDispatchExtractor (docs/native.md): it picks the platform it runs on, which in this
+# stage is the builder's, not the target's.
 ARG TARGETARCH
 ARG TARGETVARIANT
 RUN --mount=type=cache,target=/root/.m2 <<'SH'
@@ -62,6 +64,6 @@ USER 65532:65532
 WORKDIR /tmp
 ENTRYPOINT ["java", \
     "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xss512k", \
-    "-Djna.boot.library.path=/opt/execguard/native", "-Djna.nosys=true", "-Djna.noclasspath=true", \
+    "-Djna.boot.library.path=/opt/execguard/native", "-Djna.nounpack=true", "-Djna.noclasspath=true", \
     "-jar", "/opt/execguard/execguard.jar"]
 CMD ["--help"]

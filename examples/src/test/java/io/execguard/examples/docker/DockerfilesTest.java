@@ -22,7 +22,8 @@ class DockerfilesTest {
         assertTrue(dockerfile.contains("agent/target/execguard-agent.jar"));
         assertTrue(dockerfile.contains("FROM --platform=$BUILDPLATFORM"), "the builder must run natively");
         assertTrue(dockerfile.contains("-Djna.boot.library.path=/opt/execguard/native"));
-        assertTrue(dockerfile.contains("-Djna.noclasspath=true"), "no run-time extraction on a read-only root");
+        assertTrue(dockerfile.contains("-Djna.noclasspath=true") && dockerfile.contains("-Djna.nounpack=true"),
+                "no run-time extraction on a read-only root (docs/native.md)");
         assertTrue(dockerfile.contains("USER 65532"), "non-root by default");
     }
 
