@@ -211,6 +211,13 @@ section "7. Summary: every broken tool, every place it must be reported"
 expect="$work/expectations.tsv"
 : >"$expect"
 watch_source() { if [[ -n "$audit_skip" && "${CI:-}" != true ]]; then echo "skip:$audit_skip"; else echo "$work/watch.json"; fi; }
+python_source() {
+  if [[ -z "$audit_skip" && -z "$(command -v python3)" && "${CI:-}" != true ]]; then
+    echo "skip:python3 is not installed"
+  else
+    watch_source
+  fi
+}
 while IFS=$'\t' read -r name path cause errno fallback description; do
   [[ "$path" == "$work/app/tools/"* ]] || continue
   file="$(basename "$path")"
@@ -226,7 +233,7 @@ while IFS=$'\t' read -r name path cause errno fallback description; do
     printf '%s\twatch: shell\t%s\tevent.action=exec-failed file.path$=/shell/tools/%s execguard.diagnosis.cause=%s execguard.caller.kind=shell\n' \
       "$row" "$(watch_source)" "$file" "$cause"
     printf '%s\twatch: python3\t%s\tevent.action=exec-failed file.path$=/python/tools/%s execguard.diagnosis.cause=%s execguard.caller.kind=other\n' \
-      "$row" "$(watch_source)" "$file" "$cause"
+      "$row" "$(python_source)" "$file" "$cause"
     printf '%s\texplain\t%s\tfile.path$=/app/tools/%s execguard.diagnosis.cause=%s\n' \
       "$row" "$work/explain.json" "$file" "$cause"
     printf '%s\tscan\t%s\tfile.path$=/%s execguard.diagnosis.cause=%s\n' \
