@@ -89,7 +89,7 @@ class PipelineConfigTest {
                     "input " + input + " is not a source or transform"));
         }
         String filter = config.path("transforms").path("execguard_events").path("source").asText();
-        assertTrue(filter.contains("\"execguard\"") && filter.contains(". = object!(parsed)"), filter);
+        assertTrue(filter.contains("\"execguard\"") && filter.contains(". = parsed"), filter);
         Set<String> sinkTypes = new HashSet<>();
         config.path("sinks").forEach(sink -> sinkTypes.add(sink.path("type").asText()));
         assertEquals(Set.of("elasticsearch", "loki"), sinkTypes);
