@@ -66,7 +66,7 @@ if ! java -cp "$examples_jar" io.execguard.examples.fixtures.BrokenTools \
   problem "could not generate the fixtures"; exit 1
 fi
 printf '  %-18s %-22s %-24s %s\n' FILE "WHAT IS WRONG" "EXPECTED CAUSE" "KERNEL SAYS"
-while IFS=$'\t' read -r name path cause errno fallback description; do
+while IFS=$'\t' read -r _ path cause errno _ description; do
   [[ "$path" == "$work/app/tools/"* ]] || continue
   printf '  %-18s %-22s %-24s %s\n' "$(basename "$path")" "$description" "$cause" "$errno"
 done <"$work/tools.tsv"
@@ -218,7 +218,7 @@ python_source() {
     watch_source
   fi
 }
-while IFS=$'\t' read -r name path cause errno fallback description; do
+while IFS=$'\t' read -r _ path cause _ fallback description; do
   [[ "$path" == "$work/app/tools/"* ]] || continue
   file="$(basename "$path")"
   row="$file ($description)"
