@@ -166,6 +166,8 @@ class ManifestsTest {
 
     private static void collectReferenced(Path dir, Set<Path> referenced) throws IOException {
         JsonNode kustomization = StrictManifests.tree(dir.resolve("kustomization.yaml"));
+        assertEquals("execguard", kustomization.path("namespace").asText(),
+                dir + ": every kustomization puts its resources into the execguard namespace");
         List<String> entries = new ArrayList<>();
         kustomization.path("resources").forEach(r -> entries.add(r.asText()));
         kustomization.path("patches").forEach(p -> entries.add(p.path("path").asText()));
