@@ -94,6 +94,7 @@ public final class CachingDiagnosisEngine {
         private final Platform platform;
         private final String resolvedPath;
         private final FileAttributes attributes;
+        private final Object credentials;
 
         Key(FileTree tree, DiagnosisRequest r, Platform platform, Lookup top) {
             this.tree = tree;
@@ -103,6 +104,7 @@ public final class CachingDiagnosisEngine {
             this.platform = platform;
             this.resolvedPath = top.resolvedPath();
             this.attributes = top.attributes().orElseThrow();
+            this.credentials = r.credentials().orElse(null);
         }
 
         @Override
@@ -113,7 +115,7 @@ public final class CachingDiagnosisEngine {
             Key k = (Key) o;
             return tree.equals(k.tree) && path.equals(k.path) && cwd.equals(k.cwd) && searchPath.equals(k.searchPath)
                     && platform.equals(k.platform) && resolvedPath.equals(k.resolvedPath)
-                    && attributes.equals(k.attributes);
+                    && attributes.equals(k.attributes) && Objects.equals(credentials, k.credentials);
         }
 
         @Override

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * host's own platform. For repeated diagnoses of the same files, wrap it in a {@link CachingDiagnosisEngine}.
  */
 public final class DiagnosisEngine {
-    private static final Logger LOG = LoggerFactory.getLogger(DiagnosisEngine.class);
-
     private final HostFacts facts;
     private final FileTree defaultTree;
     private final MountTables mountTables = new MountTables();
@@ -73,7 +71,8 @@ public final class DiagnosisEngine {
     Result run(DiagnosisRequest request) {
         FileTree tree = request.tree().orElse(defaultTree);
         Platform platform = request.platform().orElse(facts.platform());
-        Inspection in = new Inspection(tree, platform, facts, mountTables, request.cwd(), request.searchPath());
+        Inspection in = new Inspection(tree, platform, facts, mountTables, request.cwd(), request.searchPath(),
+                request.credentials());
         Verdict v = examine(in, request.path());
         List<Inspection.Consulted> consulted = in.consulted();
         if (!consulted.isEmpty()) {
@@ -88,11 +87,16 @@ public final class DiagnosisEngine {
             return in.examine(path, 0);
         } catch (RuntimeException e) {
             // A parser bug must not take the caller down (the agent runs inside the user's JVM).
-            LOG.warn("execguard could not inspect {}: {}", path, e.toString(), e);
+            Log.LOG.warn("execguard could not inspect {}: {}", path, e.toString(), e);
             return Verdict.of(Cause.UNKNOWN_FORMAT, path + " could not be inspected: " + e)
                     .errno(null).runnable(false)
                     .remediation("Report this to the execguard maintainers with the file, if you can share it.");
         }
+    }
+
+    /** Created on first use, so that a command line tool does not pay for logging set-up it never needs. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(DiagnosisEngine.class);
     }
 
     private static Evidence fileEvidence(FileAttributes a) {

@@ -1,6 +1,7 @@
 package io.execguard.core.diagnose;
 
 import io.execguard.core.fs.FileTree;
+import io.execguard.core.platform.Credentials;
 import io.execguard.core.platform.Platform;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,7 @@ public final class DiagnosisRequest {
     private final FileTree tree;
     private final Platform platform;
     private final String searchPath;
+    private final Credentials credentials;
 
     private DiagnosisRequest(Builder b) {
         this.path = Objects.requireNonNull(b.path, "path");
@@ -25,6 +27,7 @@ public final class DiagnosisRequest {
         this.tree = b.tree;
         this.platform = b.platform;
         this.searchPath = b.searchPath;
+        this.credentials = b.credentials;
     }
 
     /** A request for {@code path}; everything else defaults (cwd {@code /}, the engine's host tree and platform). */
@@ -56,6 +59,14 @@ public final class DiagnosisRequest {
         return searchPath;
     }
 
+    /**
+     * Who runs the file (uid, groups, CAP_DAC_OVERRIDE), for the permission check; empty means the engine's own
+     * credentials on the live host tree, and "any execute bit suffices" elsewhere.
+     */
+    public Optional<Credentials> credentials() {
+        return Optional.ofNullable(credentials);
+    }
+
     /** Builds a {@link DiagnosisRequest}. */
     public static final class Builder {
         private final String path;
@@ -63,6 +74,7 @@ public final class DiagnosisRequest {
         private FileTree tree;
         private Platform platform;
         private String searchPath = DEFAULT_PATH;
+        private Credentials credentials;
 
         private Builder(String path) {
             this.path = path;
@@ -85,6 +97,12 @@ public final class DiagnosisRequest {
 
         public Builder searchPath(String searchPath) {
             this.searchPath = searchPath == null ? DEFAULT_PATH : searchPath;
+            return this;
+        }
+
+        /** The credentials of the process that runs the file (e.g. from a failed execve's audit record). */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
             return this;
         }
 

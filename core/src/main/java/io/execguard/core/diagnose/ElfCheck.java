@@ -74,6 +74,11 @@ final class ElfCheck {
     private static Verdict programHeaders(Inspection in, String path, BoundedReader r, ElfDescription d, ElfHeader k,
                                           KernelAbi abi, boolean nativeMachine) throws IOException {
         int expected = k.expectedPhentsize();
+        if (k.phentsize() != expected && isX32(abi, d)) {
+            return Verdict.of(Cause.COMPAT_DISABLED, path + " is an x32-ABI program (ELF 32-bit for x86-64), which "
+                    + "this kernel reads as a 64-bit ELF and rejects: x32 needs CONFIG_X86_X32_ABI.")
+                    .remediation("Use an x86-64 (64-bit) or i386 build of the program.");
+        }
         if (k.phentsize() != expected) {
             return corrupt(path, "its program header entry size (e_phentsize) is " + k.phentsize()
                     + " bytes where the kernel expects " + expected);
@@ -103,6 +108,12 @@ final class ElfCheck {
             }
         }
         return afterPointOfNoReturn(in, path, r, d, k, phdrs, nativeMachine);
+    }
+
+    /** ELFCLASS32 with EM_X86_64: the x32 ABI, which only kernels built with CONFIG_X86_X32_ABI run. */
+    private static boolean isX32(KernelAbi abi, ElfDescription d) {
+        return abi.platform().architecture().equals("amd64") && d.header().identClass() == 1
+                && d.header().machine() == io.execguard.core.platform.ElfMachines.EM_X86_64;
     }
 
     private static Verdict interpreter(Inspection in, String path, BoundedReader r, ElfDescription d, ProgramHeader p,

@@ -23,6 +23,12 @@ import java.util.Optional;
  *   <li>{@value #MOUNT}: {@code mount_point}, {@code options}</li>
  *   <li>{@value #FOREIGN}: {@code format} (PE, Mach-O), {@code machine}</li>
  * </ul>
+ * The engine also writes: {@code file} ({@code type, mode, size, uid, gid} of the file asked about),
+ * {@code elf.float_abi} (ARM), {@code script.search_path} (when env finds nothing), {@code content} (what a non-program
+ * file is: {@code format}, LFS {@code oid}/{@code size}, {@code encoding}, {@code line}...), {@code loader}
+ * ({@code path}, {@code problem}), {@code compat} ({@code enabled}, {@code source}), {@code permission}
+ * ({@code mode, uid, gid}), {@code mount.fs_type}/{@code mount.source}, and {@code interpreter_diagnosis}
+ * ({@code path, cause, errno, summary, evidence}: the verdict on a {@code #!} or binfmt_misc interpreter).
  */
 public final class Evidence {
     public static final String ELF = "elf";

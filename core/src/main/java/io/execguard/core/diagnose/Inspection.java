@@ -43,6 +43,7 @@ final class Inspection {
     private final MountTables mountTables;
     private final String cwd;
     private final String searchPath;
+    private final Credentials credentials;
     private final List<Consulted> consulted = new ArrayList<>();
     private int envHops;
 
@@ -60,7 +61,7 @@ final class Inspection {
     }
 
     Inspection(FileTree tree, Platform platform, HostFacts facts, MountTables mountTables, String cwd,
-               String searchPath) {
+               String searchPath, Optional<Credentials> credentials) {
         this.tree = tree;
         this.platform = platform;
         this.abi = KernelAbi.of(platform);
@@ -69,6 +70,7 @@ final class Inspection {
         this.mountTables = mountTables;
         this.cwd = cwd;
         this.searchPath = searchPath;
+        this.credentials = credentials.orElse(hostFactsApply ? facts.credentials() : Credentials.privileged());
     }
 
     FileTree tree() {
@@ -180,13 +182,35 @@ final class Inspection {
 
     /** Whether execve's permission check passes for a regular file. */
     boolean mayExecute(FileAttributes a) {
-        Credentials c = hostFactsApply ? facts.credentials() : Credentials.privileged();
-        return c.mayExecute(a.mode(), a.uid(), a.gid());
+        return credentials.mayExecute(a.mode(), a.uid(), a.gid());
     }
 
-    /** The credentials the permission check used, for messages. */
+    /**
+     * The first directory on {@code resolvedPath} that the credentials may not search, for unprivileged callers
+     * (the tree itself is walked with execguard's own, usually greater, rights). Directories reached only through
+     * symlinks before resolution are not checked.
+     */
+    Optional<String> unsearchableDirectory(String resolvedPath) {
+        if (credentials.dacOverride()) {
+            return Optional.empty();
+        }
+        int slash = 0;
+        while ((slash = resolvedPath.indexOf('/', slash + 1)) > 0) {
+            String dir = resolvedPath.substring(0, slash);
+            Lookup l = tree.lookup(dir, "/");
+            if (l.isFound()) {
+                FileAttributes a = l.attributes().orElseThrow();
+                if (!credentials.mayExecute(a.mode(), a.uid(), a.gid())) {
+                    return Optional.of(dir);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when the permission check only needs one execute bit (CAP_DAC_OVERRIDE). */
     boolean privileged() {
-        return !hostFactsApply || facts.credentials().dacOverride();
+        return credentials.dacOverride();
     }
 
     static boolean isRegular(FileAttributes a) {

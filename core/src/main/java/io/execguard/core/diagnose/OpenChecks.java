@@ -22,6 +22,10 @@ final class OpenChecks {
         }
         FileAttributes a = lookup.attributes().orElseThrow();
         String at = lookup.resolvedPath();
+        Optional<String> closed = in.unsearchableDirectory(at);
+        if (closed.isPresent()) {
+            return notFound(path, Lookup.failed(Lookup.Status.ACCESS_DENIED, closed.get(), "permission denied"));
+        }
         if (a.type() == FileType.DIRECTORY) {
             return Verdict.of(Cause.IS_DIRECTORY, path + describeTarget(path, at) + " is a directory, not a program.")
                     .resolvedPath(at);

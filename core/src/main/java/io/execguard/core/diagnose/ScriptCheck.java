@@ -110,8 +110,9 @@ final class ScriptCheck {
         if (found.isEmpty()) {
             String spaces = program.contains(" ") ? " (without -S, env takes \"" + shown + "\" as ONE program name)"
                     : "";
+            script.put("search_path", in.searchPath());
             return Verdict.of(Cause.SHEBANG_INTERPRETER_MISSING, path + " runs \"" + shown + "\" through env, and no "
-                    + "such program is on the search path " + in.searchPath() + spaces + ".")
+                    + "such program is on PATH" + spaces + ".")
                     .errno(null).runnable(false)
                     .remediation(program.contains(" ") ? "Use #!/usr/bin/env -S " + program + ", or name the "
                             + "interpreter by its absolute path." : Cause.SHEBANG_INTERPRETER_MISSING.remediation());

@@ -80,7 +80,11 @@ public final class FileAttributes {
 
     /** {@code mode} as four octal digits, e.g. {@code 0755}. */
     public String modeOctal() {
-        return String.format("%04o", mode);
+        char[] digits = {'0', '0', '0', '0'};
+        for (int i = 3, m = mode; i >= 0; i--, m >>>= 3) {
+            digits[i] = (char) ('0' + (m & 7));
+        }
+        return new String(digits);
     }
 
     @Override

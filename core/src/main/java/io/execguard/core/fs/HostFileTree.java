@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,9 +67,32 @@ public final class HostFileTree implements FileTree {
             return Lookup.failed(Lookup.Status.NOT_FOUND, "/", "empty path");
         }
         try {
+            if (hostRoot) {
+                Lookup fast = realPath(path.startsWith("/") ? path : cwd + "/" + path);
+                if (fast != null) {
+                    return fast;
+                }
+            }
             return walk(path, cwd);
         } catch (InvalidPathException e) {
             return Lookup.failed(Lookup.Status.ERROR, "/", "invalid path: " + e.getReason());
+        }
+    }
+
+    /**
+     * For the host's own {@code /} nothing can escape the root, so the C library's {@code realpath} (one native call)
+     * resolves the path the same way the kernel does. Only successful resolutions are taken from it; any failure
+     * returns null and the component walk explains where and why resolution stops.
+     */
+    private static Lookup realPath(String absolute) {
+        if (absolute.endsWith("/")) {
+            return null;
+        }
+        try {
+            Path real = Path.of(absolute).toRealPath();
+            return Lookup.found(real.toString(), lstat(real));
+        } catch (IOException | SecurityException e) {
+            return null;
         }
     }
 
@@ -93,14 +117,21 @@ public final class HostFileTree implements FileTree {
             }
             resolved.add(name);
             Path host = hostPath(resolved);
-            FileAttributes a;
+            boolean last = pending.isEmpty();
+            FileType type;
+            FileAttributes a = null;
             try {
-                a = lstat(host);
+                // Directories on the way only need their type; the full unix attributes cost a map per call.
+                if (last) {
+                    a = lstat(host);
+                    type = a.type();
+                } else {
+                    type = typeOf(Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+                }
             } catch (IOException e) {
                 return failure(e, join(resolved));
             }
-            boolean last = pending.isEmpty();
-            if (a.type() == FileType.SYMLINK) {
+            if (type == FileType.SYMLINK) {
                 if (++symlinks > MAX_SYMLINKS) {
                     return Lookup.failed(Lookup.Status.LOOP, join(resolved), "more than " + MAX_SYMLINKS + " symlinks");
                 }
@@ -122,7 +153,7 @@ public final class HostFileTree implements FileTree {
                 attributes = null;
                 continue;
             }
-            if (!last && a.type() != FileType.DIRECTORY) {
+            if (!last && type != FileType.DIRECTORY) {
                 return Lookup.failed(Lookup.Status.NOT_DIRECTORY, join(resolved), "not a directory");
             }
             attributes = a;
@@ -166,7 +197,11 @@ public final class HostFileTree implements FileTree {
         if (components.isEmpty()) {
             return root;
         }
-        return Path.of(rootPrefix + join(components));
+        StringBuilder b = new StringBuilder(rootPrefix.length() + 16 * components.size()).append(rootPrefix);
+        for (String c : components) {
+            b.append('/').append(c);
+        }
+        return Path.of(b.toString());
     }
 
     private static Lookup failure(IOException e, String at) {
@@ -201,6 +236,16 @@ public final class HostFileTree implements FileTree {
         return new FileAttributes(typeOf(mode), mode, (Long) m.get("size"), (Integer) m.get("uid"),
                 (Integer) m.get("gid"), (Long) m.get("dev"), (Long) m.get("ino"),
                 ((FileTime) m.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+    }
+
+    private static FileType typeOf(BasicFileAttributes a) {
+        if (a.isSymbolicLink()) {
+            return FileType.SYMLINK;
+        }
+        if (a.isDirectory()) {
+            return FileType.DIRECTORY;
+        }
+        return a.isRegularFile() ? FileType.REGULAR : FileType.UNKNOWN;
     }
 
     private static FileType typeOf(int mode) {

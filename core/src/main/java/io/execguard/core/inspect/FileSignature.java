@@ -211,13 +211,16 @@ public final class FileSignature {
         return of(jar ? Kind.JAR : Kind.ZIP, "format", jar ? "jar" : "zip");
     }
 
-    /** A 2-byte magic number then CR LF; CPython 3 magics are 2900-3999 and CPython 2 ones 20000-62299. */
+    /**
+     * A 2-byte magic number then CR LF. CPython 3 magics are 2900-3999 and CPython 2.0-2.7 ones 50000-62299: both
+     * put a byte no text file has at offset 1, so "ab\r\n..." text never matches.
+     */
     private static boolean isPythonBytecode(byte[] h) {
         if (h.length < 4 || h[2] != '\r' || h[3] != '\n') {
             return false;
         }
         int magic = Bytes.u16(h, 0, ByteOrder.LITTLE_ENDIAN);
-        return (magic >= 2900 && magic < 4000) || (magic >= 20000 && magic < 62300);
+        return (magic >= 2900 && magic < 4000) || (magic >= 50000 && magic < 62300);
     }
 
     private static FileSignature detectText(byte[] h) {

@@ -97,6 +97,20 @@ public final class Credentials {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Credentials)) {
+            return false;
+        }
+        Credentials c = (Credentials) o;
+        return uid == c.uid && dacOverride == c.dacOverride && Arrays.equals(gids, c.gids);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * uid + Arrays.hashCode(gids)) + (dacOverride ? 1 : 0);
+    }
+
+    @Override
     public String toString() {
         return "uid=" + uid + " gids=" + Arrays.toString(gids) + (dacOverride ? " CAP_DAC_OVERRIDE" : "");
     }

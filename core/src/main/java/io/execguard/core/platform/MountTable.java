@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,9 +20,14 @@ public final class MountTable {
     private static final MountTable EMPTY = new MountTable(Collections.emptyList());
 
     private final List<MountEntry> entries;
+    /** Mounts by device number ({@code major << 32 | minor}), the usual way to find a file's mount in one step. */
+    private final Map<Long, List<MountEntry>> byDevice = new HashMap<>();
 
     private MountTable(List<MountEntry> entries) {
         this.entries = entries;
+        for (MountEntry e : entries) {
+            byDevice.computeIfAbsent(e.major() << 32 | e.minor(), k -> new ArrayList<>()).add(e);
+        }
     }
 
     public static MountTable empty() {
@@ -104,6 +111,11 @@ public final class MountTable {
     public Optional<MountEntry> find(String path, long device) {
         long major = ((device >>> 32) & 0xfffff000L) | ((device >>> 8) & 0xfffL);
         long minor = ((device >>> 12) & 0xffffff00L) | (device & 0xffL);
+        List<MountEntry> sameDevice = device == 0 ? null : byDevice.get(major << 32 | minor);
+        // st_dev names the file system the file is on; mounted exactly once, that mount is the answer.
+        if (sameDevice != null && sameDevice.size() == 1 && sameDevice.get(0).covers(path)) {
+            return Optional.of(sameDevice.get(0));
+        }
         MountEntry best = null;
         MountEntry bestDevice = null;
         for (MountEntry e : entries) {
@@ -125,11 +137,6 @@ public final class MountTable {
     public boolean hasDevice(long device) {
         long major = ((device >>> 32) & 0xfffff000L) | ((device >>> 8) & 0xfffL);
         long minor = ((device >>> 12) & 0xffffff00L) | (device & 0xffL);
-        for (MountEntry e : entries) {
-            if (e.major() == major && e.minor() == minor) {
-                return true;
-            }
-        }
-        return false;
+        return byDevice.containsKey(major << 32 | minor);
     }
 }

@@ -137,6 +137,7 @@ class KernelAgreementTest {
                 new Fixture("riscv64 program", ARCH_MISMATCH, d -> exe(d, "riscv", ElfBuilder.foreign(243, true, false).build())),
                 new Fixture("ppc64le program", ARCH_MISMATCH, d -> exe(d, "ppc", ElfBuilder.foreign(21, true, false).build())),
                 new Fixture("32-bit ARM program", ARCH_MISMATCH, d -> exe(d, "arm", ElfBuilder.foreign(40, false, false).flags(0x05000400).build())),
+                new Fixture("x32-ABI program (no CONFIG_X86_X32_ABI)", COMPAT_DISABLED, d -> exe(d, "x32", ElfBuilder.i386().machine(62).build())),
                 new Fixture("relocatable object", ELF_NOT_EXECUTABLE, d -> exe(d, "rel", ElfBuilder.x86_64().type(ElfBuilder.ET_REL).build())),
                 new Fixture("core dump", ELF_NOT_EXECUTABLE, d -> exe(d, "core", ElfBuilder.x86_64().type(ElfBuilder.ET_CORE).build())),
                 new Fixture("arm64 relocatable object", ELF_NOT_EXECUTABLE, d -> exe(d, "armrel", ElfBuilder.foreign(183, true, false).type(ElfBuilder.ET_REL).build())),
@@ -294,7 +295,7 @@ class KernelAgreementTest {
         return p;
     }
 
-    private static String perms(String octal) {
+    static String perms(String octal) {
         StringBuilder b = new StringBuilder();
         for (char c : octal.toCharArray()) {
             int v = c - '0';

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.execguard.core.platform.Credentials;
 import io.execguard.core.platform.Platform;
 import io.execguard.core.testing.Commands;
 import io.execguard.core.testing.ElfBuilder;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +64,37 @@ class PrivilegedKernelAgreementTest {
         String loader = KernelAgreementTest.copy(mnt, "/lib64/ld-linux-x86-64.so.2", "ld.so", "755");
         String binary = KernelAgreementTest.exe(dir, "b", ElfBuilder.x86_64().interpreter(loader).build());
         judge(binary, Cause.ELF_INTERPRETER_INVALID);
+    }
+
+    @Test
+    void permissionsOfAnUnprivilegedUser() throws Exception {
+        int nobody = 65534;
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Credentials user = Credentials.of(nobody, new int[] {nobody}, false);
+        asUser(user, "0744", 0, 0, Cause.NO_EXECUTE_PERMISSION);
+        asUser(user, "0755", 0, 0, Cause.OK);
+        asUser(user, "0710", 0, nobody, Cause.OK);
+        asUser(user, "0610", nobody, nobody, Cause.NO_EXECUTE_PERMISSION);
+        asUser(user, "0601", nobody, 0, Cause.NO_EXECUTE_PERMISSION);
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        Path inside = Files.write(closed.resolve("prog"), ElfBuilder.x86_64().build());
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest.builder(inside.toString()).credentials(user)
+                .build());
+        assertEquals(Cause.NO_EXECUTE_PERMISSION, d.cause(), d::toString);
+        ExecProbe.assertKernelAgrees(d, ExecProbe.execAs(nobody, nobody, inside.toString(), dir));
+    }
+
+    private void asUser(Credentials user, String mode, int owner, int group, Cause expected) throws Exception {
+        Path p = Files.write(dir.resolve("prog-" + mode + "-" + owner + "-" + group), ElfBuilder.x86_64().build());
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(KernelAgreementTest.perms(mode.substring(1))));
+        Files.setAttribute(p, "unix:uid", owner);
+        Files.setAttribute(p, "unix:gid", group);
+        Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest.builder(p.toString()).credentials(user)
+                .build());
+        assertEquals(expected, d.cause(), d::toString);
+        ExecProbe.assertKernelAgrees(d, ExecProbe.execAs(user.uid(), 65534, p.toString(), dir));
     }
 
     @Test

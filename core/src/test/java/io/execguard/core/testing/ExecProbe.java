@@ -110,8 +110,32 @@ public final class ExecProbe {
 
     /** Executes {@code file} (as given: absolute, or relative to {@code cwd}) and reports what the kernel did. */
     public static Outcome exec(String file, Path cwd) {
+        return run(List.of(binary().toString(), file, cwd.toString()));
+    }
+
+    /**
+     * Executes {@code file} as {@code uid}/{@code gid} without supplementary groups or capabilities (setpriv, as
+     * root), from a copy of the probe in {@code scratch} that such a user can run.
+     */
+    public static Outcome execAs(int uid, int gid, String file, Path scratch) {
+        Privileges.requireCommand("setpriv");
         try {
-            Process p = new ProcessBuilder(binary().toString(), file, cwd.toString()).redirectErrorStream(true).start();
+            Path copy = scratch.resolve("exec-probe");
+            if (!Files.exists(copy)) {
+                Files.copy(binary(), copy);
+                Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            return run(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", copy.toString(), file,
+                    "/"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Outcome run(List<String> command) {
+        String file = command.get(command.size() - 2);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail("exec probe hung on " + file);

@@ -4,7 +4,11 @@ import io.execguard.sidecar.audit.AuditCommand;
 import io.execguard.sidecar.explain.ExplainCommand;
 import io.execguard.sidecar.watch.WatchCommand;
 import io.execguard.sidecar.scan.ScanCommand;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,6 +49,9 @@ public final class Main implements Runnable {
     /** The configured command line: one-sentence usage errors with exit code 2, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Output is UTF-8 whatever the locale: JSON lines must be (RFC 8259), and paths are bytes, not ASCII.
+        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8), true));
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +95,7 @@ public final class ExplainCommand implements Callable<Integer> {
         String path = searchPath != null ? searchPath
                 : root == null && System.getenv("PATH") != null ? System.getenv("PATH") : DiagnosisRequest.DEFAULT_PATH;
         ExplainRequests requests = new ExplainRequests(tree, target, cwd, path);
-        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        Writer out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         DiagnosisFormat format = json ? new JsonLinesFormat(out, engine.hostFacts().platform())
                 : new HumanFormat(out);
         boolean allRunnable = explainAll(engine, requests, paths, format);

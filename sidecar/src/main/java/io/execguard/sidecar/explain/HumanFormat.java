@@ -2,6 +2,7 @@ package io.execguard.sidecar.explain;
 
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.Evidence;
+import io.execguard.core.inspect.ShebangLine;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
@@ -22,7 +23,8 @@ final class HumanFormat implements DiagnosisFormat {
             out.write('\n');
         }
         first = false;
-        out.write(d.path());
+        // A file name can hold a newline or an escape sequence: shown escaped, it cannot forge another block.
+        out.write(ShebangLine.escape(d.path()));
         out.write('\n');
         line("cause", d.cause().name() + d.errno().map(e -> " (execve: " + e.name() + ", " + e.message() + ")")
                 .orElse(d.runnable() ? "" : " (execve succeeds)") + (d.runnable() ? "" : " - will not run"));
