@@ -11,6 +11,7 @@ import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.Evidence;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.json.DiagnosisJson;
+import io.execguard.core.json.FileJson;
 import io.execguard.core.redact.Redactor;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -170,7 +171,7 @@ public final class EventJsonWriter {
         }
         if (f.attributes().isPresent()) {
             FileAttributes a = f.attributes().get();
-            g.writeStringField("type", fileType(a));
+            g.writeStringField("type", FileJson.ecsType(a.type()));
             g.writeNumberField("size", a.size());
             g.writeStringField("mode", a.modeOctal());
             g.writeStringField("uid", Integer.toString(a.uid()));
@@ -186,22 +187,9 @@ public final class EventJsonWriter {
         }
         Optional<Evidence> elf = diagnosis.flatMap(d -> d.evidence().group(Evidence.ELF));
         if (elf.isPresent()) {
-            EcsElf.write(g, elf.get());
+            FileJson.writeElf(g, elf.get());
         }
         g.writeEndObject();
-    }
-
-    private static String fileType(FileAttributes a) {
-        switch (a.type()) {
-            case REGULAR:
-                return "file";
-            case DIRECTORY:
-                return "dir";
-            case SYMLINK:
-                return "symlink";
-            default:
-                return "other";
-        }
     }
 
     private void writeError(JsonGenerator g, ErrorInfo error) throws IOException {

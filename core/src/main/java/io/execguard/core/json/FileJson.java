@@ -54,7 +54,8 @@ public final class FileJson {
         g.writeEndObject();
     }
 
-    private static void writeElf(JsonGenerator g, Evidence elf) throws IOException {
+    /** Writes {@code "elf": {...}} from {@code elf} evidence into a {@code file} object the caller has open. */
+    public static void writeElf(JsonGenerator g, Evidence elf) throws IOException {
         g.writeObjectFieldStart("elf");
         writeString(g, "architecture", elf.string("machine"));
         g.writeObjectFieldStart("header");

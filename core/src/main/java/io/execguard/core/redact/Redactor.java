@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  *   <li>Short flags only for programs where they mean a password, because elsewhere they mean something
  *       harmless ({@code mkdir -p}, {@code ssh -p 22}, {@code docker run -p 80:80}): {@code -p VALUE} and
  *       {@code -pVALUE} for mysql/mariadb clients, {@code -p VALUE} for sshpass, mongo/mongosh and
- *       {@code docker|podman|buildah|nerdctl|helm login}, {@code -a VALUE} for redis-cli,
+ *       {@code docker|podman|buildah|nerdctl|helm|skopeo|oras|crane ... login}, {@code -a VALUE} for redis-cli,
  *       {@code -u user:pass} and {@code --user user:pass} (password part) for curl.</li>
  *   <li>Inside any argument: assignments whose name ends in {@code _SECRET}, {@code _TOKEN}, {@code _PASSWORD},
- *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case), and query-style
+ *       {@code _PASSWD}, {@code _KEY}, {@code _APIKEY}, {@code _CREDENTIALS} (any case; the value ends at
+ *       whitespace, a quote, {@code &} or {@code ;}), and query-style
  *       {@code password=}, {@code passwd=}, {@code pwd=}, {@code secret=}, {@code token=},
  *       {@code access_token=}, {@code api_key=}, {@code apikey=} (value up to {@code &}, {@code ;}, space or
  *       quote).</li>
@@ -55,7 +56,7 @@ public final class Redactor {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ASSIGNMENT = Pattern.compile(
             "(?i)(\\b[A-Za-z_][A-Za-z0-9_]*(?:_SECRET|_TOKEN|_PASSWORD|_PASSWD|_KEY|_APIKEY|_CREDENTIALS?)=)"
-                    + "([^\\s'\"]+)");
+                    + "([^\\s'\"&;]+)");
     private static final Pattern QUERY = Pattern.compile(
             "(?i)((?:^|[?&;\\s'\"])(?:password|passwd|pwd|secret|token|access_token|api_key|apikey)=)"
                     + "([^&;\\s'\"]+)");
@@ -70,6 +71,12 @@ public final class Redactor {
     private static final Pattern TOKEN_SHAPES = Pattern.compile(
             "\\b((?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|glpat-[A-Za-z0-9_-]{20,}"
                     + "|xox[abprs]-[A-Za-z0-9-]{10,}|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]+))");
+
+    /** Substrings (lower case) without which {@link #ASSIGNMENT} and {@link #QUERY} cannot match. */
+    private static final String[] ASSIGNMENT_HINTS = {"_secret=", "_token=", "_password=", "_passwd=", "_key=",
+        "_apikey=", "_credential"};
+    private static final String[] QUERY_HINTS = {"password=", "passwd=", "pwd=", "secret=", "token=", "api_key=",
+        "apikey="};
 
     private static final Set<String> MYSQL_LIKE = new HashSet<>(Arrays.asList(
             "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck", "mysqlslap",
@@ -129,16 +136,43 @@ public final class Redactor {
 
     /** One free text (a message, a single argument) with the inline rules 3 to 6 applied. */
     public String redact(String text) {
+        // Each rule runs only when a cheap test says it could match: most arguments hold no secret, and the
+        // writer thread redacts every argument of every event.
         String s = text;
-        s = replaceGroup2(URL_USERINFO, s, true);
-        s = replaceGroup2(AUTH_HEADER, s, false);
-        s = replaceGroup2(KEY_HEADER, s, false);
-        s = replaceGroup2(BEARER, s, false);
-        s = replaceGroup2(ASSIGNMENT, s, false);
-        s = replaceGroup2(QUERY, s, false);
-        s = AWS_KEY_ID.matcher(s).replaceAll(Matcher.quoteReplacement(MARK));
-        s = TOKEN_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(MARK));
-        return redactAwsSecrets(s);
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.contains("://") && text.indexOf('@') >= 0) {
+            s = replaceGroup2(URL_USERINFO, s, true);
+        }
+        if (text.indexOf(':') >= 0) {
+            if (lower.contains("authorization")) {
+                s = replaceGroup2(AUTH_HEADER, s, false);
+            }
+            if (lower.contains("x-api-key") || lower.contains("x-auth-token") || lower.contains("cookie")) {
+                s = replaceGroup2(KEY_HEADER, s, false);
+            }
+        }
+        if (lower.contains("bearer")) {
+            s = replaceGroup2(BEARER, s, false);
+        }
+        if (text.indexOf('=') >= 0) {
+            if (containsAny(lower, ASSIGNMENT_HINTS)) {
+                s = replaceGroup2(ASSIGNMENT, s, false);
+            }
+            if (containsAny(lower, QUERY_HINTS)) {
+                s = replaceGroup2(QUERY, s, false);
+            }
+        }
+        if (text.length() < 20) {
+            return s;
+        }
+        if (s.contains("AKIA") || s.contains("ASIA") || s.contains("AGPA") || s.contains("AIDA")
+                || s.contains("AROA") || s.contains("ANPA") || s.contains("ANVA") || s.contains("AIPA")) {
+            s = AWS_KEY_ID.matcher(s).replaceAll(Matcher.quoteReplacement(MARK));
+        }
+        if (lower.contains("gh") || lower.contains("glpat-") || lower.contains("xox") || s.contains("eyJ")) {
+            s = TOKEN_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(MARK));
+        }
+        return s.length() < 40 ? s : redactAwsSecrets(s);
     }
 
     /** {@code --password=VALUE} and program-specific attached forms; null when {@code arg} is not such a flag. */
@@ -166,6 +200,15 @@ public final class Redactor {
             return DASH_P_VALUE.contains(program) || login;
         }
         return flag.equals("-a") && program.equals("redis-cli");
+    }
+
+    private static boolean containsAny(String text, String[] needles) {
+        for (String n : needles) {
+            if (text.contains(n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String userPass(String value) {

@@ -60,6 +60,7 @@ class EventJsonWriterTest {
         assertEquals("0755", n.at("/file/mode").asString());
         assertEquals(64, n.at("/file/hash/sha256").asString().length());
         assertEquals("AArch64", n.at("/file/elf/architecture").asString());
+        assertEquals("file", n.at("/file/type").asString());
         assertEquals("ELF64", n.at("/file/elf/header/class").asString());
         assertEquals("ENOEXEC", n.at("/error/code").asString());
         assertEquals("containerd", n.at("/container/runtime").asString());
@@ -104,7 +105,7 @@ class EventJsonWriterTest {
         assertEquals("shell", n.at("/execguard/caller/kind").asString());
         assertEquals("1795716725.918:3", n.at("/execguard/source/audit_event_id").asString());
         assertEquals("filter", n.at("/execguard/security/seccomp").asString());
-        assertEquals("cri-containerd.apparmor.d (enforce)", n.at("/execguard/security/lsm_label").asString());
+        assertEquals("crio-default (enforce)", n.at("/execguard/security/lsm_label").asString());
     }
 
     @Test

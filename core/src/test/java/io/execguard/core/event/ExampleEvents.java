@@ -79,7 +79,7 @@ public final class ExampleEvents {
                 .user(new UserIds(1000, 1000, 1000, 1000))
                 .host(new HostInfo("node-7", "x86_64", "6.1.0-18-amd64"))
                 .security(SecurityContext.builder().noNewPrivs(true).seccomp(SeccompMode.FILTER)
-                        .lsm("apparmor", "cri-containerd.apparmor.d (enforce)")
+                        .lsm("apparmor", "crio-default (enforce)")
                         .effectiveCapabilities(List.of()).permittedCapabilities(List.of()).build())
                 .file(FileInfo.of("/srv/entrypoint.sh", attributes(0775, 301)))
                 .error("ENOENT", null)

@@ -1,8 +1,9 @@
 package io.execguard.core.event.pipeline;
 
 /**
- * Told by the pipeline's writer thread, at most once per report interval (one minute by default) and at close,
- * that events were dropped since the previous report.
+ * Told, at most once per report interval (one minute by default) and at close, that events were dropped since the
+ * previous report. Called from the pipeline's writer thread, and at close also from the closing thread, never from
+ * a thread that offers events.
  */
 @FunctionalInterface
 public interface DropReporter {

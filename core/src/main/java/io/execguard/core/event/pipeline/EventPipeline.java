@@ -51,7 +51,8 @@ public final class EventPipeline implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean terminated;
 
-    // Writer-thread state.
+    // Drop-report state: the writer thread's, and the closing thread's once; never touched by producers.
+    private final Object reportLock = new Object();
     private long lastReportNanos;
     private long reportedDrops;
 
@@ -145,6 +146,7 @@ public final class EventPipeline implements AutoCloseable {
         boolean finished = join(timeout);
         terminated = true;
         drainAsDropped();
+        maybeReportDrops(true); // what the drain (or a racing producer) dropped after the writer's last report
         return finished;
     }
 
@@ -237,16 +239,20 @@ public final class EventPipeline implements AutoCloseable {
 
     private void maybeReportDrops(boolean force) {
         long now = System.nanoTime();
-        if (!force && now - lastReportNanos < reportIntervalNanos) {
-            return;
+        long delta;
+        long total;
+        synchronized (reportLock) {
+            if (!force && now - lastReportNanos < reportIntervalNanos) {
+                return;
+            }
+            lastReportNanos = now;
+            total = dropped.sum();
+            delta = total - reportedDrops;
+            if (delta <= 0) {
+                return;
+            }
+            reportedDrops = total;
         }
-        lastReportNanos = now;
-        long total = dropped.sum();
-        long delta = total - reportedDrops;
-        if (delta <= 0) {
-            return;
-        }
-        reportedDrops = total;
         try {
             dropReporter.report(delta, total);
         } catch (RuntimeException e) {
@@ -255,8 +261,8 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     private static void logDrops(long delta, long total) {
-        LOG.warn("execguard: dropped {} events since the last report ({} in total): the event queue was full, "
-                + "the output is slower than the failures it reports", delta, total);
+        LOG.warn("execguard: dropped {} events since the last report ({} in total): the event queue was full "
+                + "(the output is slower than the failures it reports) or the output failed", delta, total);
     }
 
     /** Configures and starts an {@link EventPipeline}. */
