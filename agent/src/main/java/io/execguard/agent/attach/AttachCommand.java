@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code -XX:+EnableDynamicAgentLoading}; {@code -javaagent} and {@code JAVA_TOOL_OPTIONS} are not affected.
  */
 public final class AttachCommand {
-    static final String USAGE = "usage: java -jar execguard-agent.jar attach PID [mode=...,output=...,explain=...,deny=...]";
+    static final String USAGE =
+            "usage: java -jar execguard-agent.jar attach PID [mode=...,output=...,explain=...,deny=...]";
 
     private AttachCommand() {
     }

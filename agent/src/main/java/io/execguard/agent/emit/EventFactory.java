@@ -9,6 +9,7 @@ import io.execguard.core.event.EventDataset;
 import io.execguard.core.event.EventSource;
 import io.execguard.core.event.ExecEvent;
 import io.execguard.core.event.FileInfo;
+import io.execguard.core.event.ProcessInfo;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.core.redact.Redactor;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * Turns what the agent saw about one exec into the shared {@link ExecEvent}: this JVM as {@code process.*} (read
  * from {@code /proc/self} once, on the first event), the target as {@code file.*}, the diagnosis, the error the
  * application saw, the Java call site as {@code execguard.source}, and the attempted command (redacted), the
- * agent's mode, the launcher facts and the deny rule in {@code execguard.details}.
+ * agent's mode, the launcher facts and the deny rule ({@code policy}) in {@code execguard.details}; the
+ * calling Java thread as {@code process.thread.name}.
  */
 public final class EventFactory {
     private final String mode;
@@ -51,7 +53,8 @@ public final class EventFactory {
                 .host(host())
                 .source(EventSource.agent(callSite))
                 .error(errorCode, message);
-        self().ifPresent(b::context);
+        self().ifPresent(ctx -> b.context(ctx)
+                .process(ProcessInfo.from(ctx).threadName(Thread.currentThread().getName()).build()));
         diagnosis.ifPresent(b::diagnosis);
         target.ifPresent(t -> b.file(fileInfo(t)));
         b.details(details(command, workingDirectory, denyRule));
@@ -66,7 +69,7 @@ public final class EventFactory {
                         .put("args", redactor.redactArgs(command))
                         .put("working_directory", workingDirectory)
                         .build());
-        denyRule.ifPresent(r -> e.put("deny_rule", r));
+        denyRule.ifPresent(r -> e.put("policy", r));
         return e.build();
     }
 

@@ -37,34 +37,39 @@ final class ExecGuard {
     private final AgentOptions options;
     private final Diagnoser diagnoser;
     private final ExecutableResolver resolver;
-    private final Launcher launcher;
+    private final Supplier<Launcher> launcherFactory;
     private final ExecErrorFormat format;
-    private final EventFactory events;
+    private volatile Launcher launcher;
+    private volatile EventFactory events;
     private final Supplier<AgentEventStream> streamFactory;
     /** The refusal this thread just made, so that the failure hook reports it as blocked rather than failed. */
     private final ThreadLocal<Refusal> refusal = new ThreadLocal<>();
     private volatile AgentEventStream stream;
 
-    ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver, Launcher launcher,
-              ExecErrorFormat format, Supplier<AgentEventStream> streamFactory) {
+    ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver,
+              Supplier<Launcher> launcherFactory, ExecErrorFormat format, Supplier<AgentEventStream> streamFactory) {
         this.options = options;
         this.diagnoser = diagnoser;
         this.resolver = resolver;
-        this.launcher = launcher;
+        this.launcherFactory = launcherFactory;
         this.format = format;
-        this.events = new EventFactory(options.mode().name().toLowerCase(Locale.ROOT), launcher.toString());
         this.streamFactory = streamFactory;
     }
 
     static ExecGuard create(AgentOptions options) {
         String path = System.getenv("PATH");
-        return new ExecGuard(options, new Diagnoser(DiagnosisEngine.forHost(), path),
-                ExecutableResolver.forThisJvm(), Launcher.current(), ExecErrorFormat.current(),
-                () -> AgentEventStream.start(options.output()));
+        return new ExecGuard(options, new Diagnoser(new HostEngine(), path),
+                ExecutableResolver.forThisJvm(), new CurrentLauncher(), ExecErrorFormat.current(),
+                new EventStreamFactory(options));
+    }
+
+    /** Runs the per-exec check once on the JVM's own launcher, so that its code is loaded before the first exec. */
+    void warmUp() {
+        diagnoser.diagnoseIfSuspect(Path.of(System.getProperty("java.home"), "bin", "java"));
     }
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
-    Throwable beforeStart(String[] cmdarray, String dir) throws IOException {
+    Throwable beforeStart(String[] cmdarray, String dir) {
         refusal.remove();
         Optional<Path> resolved = resolver.resolve(cmdarray[0], dir);
         if (!resolved.isPresent()) {
@@ -78,9 +83,9 @@ final class ExecGuard {
                 return refuse(file, Errno.EACCES, null, text, rule.get().toString());
             }
         }
-        Optional<Diagnosis> diagnosis = diagnoser.diagnoseExisting(file);
+        Optional<Diagnosis> diagnosis = diagnoser.diagnoseIfSuspect(file);
         if (!diagnosis.isPresent() || diagnosis.get().errno().orElse(null) != Errno.ENOEXEC
-                || !launcher.fallsBackToShell(true)) {
+                || !launcher().fallsBackToShell(true)) {
             return null;
         }
         Diagnosis d = diagnosis.get();
@@ -138,7 +143,7 @@ final class ExecGuard {
         return exception;
     }
 
-    private Optional<DenyRule> matchingPathRule(Path file) throws IOException {
+    private Optional<DenyRule> matchingPathRule(Path file) {
         for (DenyRule rule : options.deny()) {
             if (rule.kind() == DenyRule.Kind.PATH && rule.matchesPath(file)) {
                 return Optional.of(rule);
@@ -150,12 +155,14 @@ final class ExecGuard {
         return Optional.empty();
     }
 
-    private static boolean inWorldWritableDirectory(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return false;
+    /** The directory that really holds the file (symlinks followed) is writable by others. */
+    private static boolean inWorldWritableDirectory(Path file) {
+        try {
+            Path dir = file.toRealPath().getParent();
+            return dir != null && Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // a file that cannot be resolved fails to exec by itself
         }
-        Path dir = file.toRealPath().getParent();
-        return dir != null && Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_WRITE);
     }
 
 
@@ -167,9 +174,29 @@ final class ExecGuard {
 
     private void emit(EventAction action, List<String> command, String dir, Optional<String> target,
                       Optional<Diagnosis> diagnosis, String errorCode, String message, Optional<String> rule) {
-        ExecEvent event = events.create(action, command, resolver.childWorkingDirectory(dir).toString(), target,
+        ExecEvent event = events().create(action, command, resolver.childWorkingDirectory(dir).toString(), target,
                 diagnosis, errorCode, message, CallSite.ofCurrentThread(), rule);
         stream().emit(event);
+    }
+
+    // Created on first need: only a suspect file needs the launcher facts, only a report needs the event factory.
+
+    private Launcher launcher() {
+        Launcher l = launcher;
+        if (l == null) {
+            l = launcherFactory.get();
+            launcher = l;
+        }
+        return l;
+    }
+
+    private EventFactory events() {
+        EventFactory e = events;
+        if (e == null) {
+            e = new EventFactory(options.mode().name().toLowerCase(Locale.ROOT), launcher().toString());
+            events = e;
+        }
+        return e;
     }
 
     private AgentEventStream stream() {
@@ -209,6 +236,35 @@ final class ExecGuard {
             this.target = target;
             this.diagnosis = diagnosis;
             this.rule = rule;
+        }
+    }
+
+    // Named suppliers rather than lambdas: this runs on the way to the first exec (see ExecInterceptor).
+
+    private static final class HostEngine implements Supplier<DiagnosisEngine> {
+        @Override
+        public DiagnosisEngine get() {
+            return DiagnosisEngine.forHost();
+        }
+    }
+
+    private static final class CurrentLauncher implements Supplier<Launcher> {
+        @Override
+        public Launcher get() {
+            return Launcher.current();
+        }
+    }
+
+    private static final class EventStreamFactory implements Supplier<AgentEventStream> {
+        private final AgentOptions options;
+
+        EventStreamFactory(AgentOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public AgentEventStream get() {
+            return AgentEventStream.start(options.output());
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.BiFunction;
  */
 public final class ExecInterceptor {
     private final AgentOptions options;
-    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadLocal<int[]> depth = new Depth();
     private volatile ExecGuard guard;
 
     public ExecInterceptor(AgentOptions options) {
@@ -22,7 +22,7 @@ public final class ExecInterceptor {
 
     /** The hook run before the fork: returns the exception to throw instead of starting, or null. */
     public BiFunction<String[], String, Throwable> beforeStart() {
-        return this::beforeStart;
+        return new BeforeStart();
     }
 
     /**
@@ -31,12 +31,12 @@ public final class ExecInterceptor {
      * {@code ProcessBuilderAdvice}).
      */
     public BiConsumer<Object, Throwable> afterFailure() {
-        return this::afterFailure;
+        return new AfterFailure();
     }
 
     /** Creates the engine and resolver ahead of the first exec, off the application's threads. */
     public void warmUp() {
-        guard();
+        guard().warmUp();
     }
 
     Throwable beforeStart(String[] cmdarray, String dir) {
@@ -82,5 +82,30 @@ public final class ExecInterceptor {
             }
         }
         return g;
+    }
+
+    // Named classes rather than lambdas and method references: the first lambda of a class loader costs tens of
+    // milliseconds of JVM set-up, on the path to the application's first exec.
+
+    /** Per-thread re-entry depth. */
+    private static final class Depth extends ThreadLocal<int[]> {
+        @Override
+        protected int[] initialValue() {
+            return new int[1];
+        }
+    }
+
+    private final class BeforeStart implements BiFunction<String[], String, Throwable> {
+        @Override
+        public Throwable apply(String[] cmdarray, String dir) {
+            return beforeStart(cmdarray, dir);
+        }
+    }
+
+    private final class AfterFailure implements BiConsumer<Object, Throwable> {
+        @Override
+        public void accept(Object builder, Throwable thrown) {
+            afterFailure(builder, thrown);
+        }
     }
 }

@@ -3,26 +3,23 @@ package io.execguard.agent.hook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Identifies one version of one file: device, inode, size and modification time. A diagnosis cached under this key
- * stays valid until the file is replaced or changed. Immutable.
+ * Identifies one version of one file: device and inode (the file system's file key), size and modification time.
+ * A verdict cached under this key stays valid until the file is replaced or changed. Read with one {@code stat}
+ * through {@link BasicFileAttributes}, the cheapest attribute view. Immutable.
  */
 final class FileKey {
-    private static final String ATTRIBUTES = "unix:dev,ino,size,lastModifiedTime";
-
-    private final long device;
-    private final long inode;
+    private final Object deviceAndInode;
     private final long size;
     private final long mtimeNanos;
 
-    FileKey(long device, long inode, long size, long mtimeNanos) {
-        this.device = device;
-        this.inode = inode;
+    FileKey(Object deviceAndInode, long size, long mtimeNanos) {
+        this.deviceAndInode = Objects.requireNonNull(deviceAndInode);
         this.size = size;
         this.mtimeNanos = mtimeNanos;
     }
@@ -30,11 +27,11 @@ final class FileKey {
     /** The key of the file {@code path} names (symlinks followed); empty when it cannot be stat'ed. */
     static Optional<FileKey> of(Path path) {
         try {
-            Map<String, Object> a = Files.readAttributes(path, ATTRIBUTES);
-            FileTime mtime = (FileTime) a.get("lastModifiedTime");
-            return Optional.of(new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
-                    ((Number) a.get("size")).longValue(), mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS)));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            Object key = a.fileKey();
+            return key == null ? Optional.empty()
+                    : Optional.of(new FileKey(key, a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return Optional.empty();
         }
     }
@@ -45,16 +42,16 @@ final class FileKey {
             return false;
         }
         FileKey k = (FileKey) o;
-        return device == k.device && inode == k.inode && size == k.size && mtimeNanos == k.mtimeNanos;
+        return deviceAndInode.equals(k.deviceAndInode) && size == k.size && mtimeNanos == k.mtimeNanos;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(device, inode, size, mtimeNanos);
+        return Objects.hash(deviceAndInode, size, mtimeNanos);
     }
 
     @Override
     public String toString() {
-        return "dev=" + device + " ino=" + inode + " size=" + size + " mtime=" + mtimeNanos;
+        return deviceAndInode + " size=" + size + " mtime=" + mtimeNanos;
     }
 }

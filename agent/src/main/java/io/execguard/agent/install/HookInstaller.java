@@ -24,7 +24,7 @@ public final class HookInstaller {
     public static void install(Instrumentation instrumentation, AgentOptions options) {
         DeferredTransformer transformer = new DeferredTransformer();
         instrumentation.addTransformer(transformer, true);
-        Thread thread = new Thread(() -> prepare(instrumentation, transformer, options), "execguard-installer");
+        Thread thread = new Thread(new Installer(instrumentation, transformer, options), "execguard-installer");
         thread.setDaemon(true);
         thread.start();
     }
@@ -52,6 +52,27 @@ public final class HookInstaller {
             interceptor.warmUp();
         } catch (Throwable t) {
             AgentLog.warn("could not prepare exec checks (" + t + "); execs go ahead unchecked");
+        }
+    }
+
+    /**
+     * The installer thread's work. A named class rather than a lambda: the first lambda of a class loader costs the
+     * JVM tens of milliseconds of set-up, which the application's start-up should not pay for us.
+     */
+    private static final class Installer implements Runnable {
+        private final Instrumentation instrumentation;
+        private final DeferredTransformer transformer;
+        private final AgentOptions options;
+
+        Installer(Instrumentation instrumentation, DeferredTransformer transformer, AgentOptions options) {
+            this.instrumentation = instrumentation;
+            this.transformer = transformer;
+            this.options = options;
+        }
+
+        @Override
+        public void run() {
+            prepare(instrumentation, transformer, options);
         }
     }
 

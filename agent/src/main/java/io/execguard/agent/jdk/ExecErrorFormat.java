@@ -16,8 +16,6 @@ public enum ExecErrorFormat {
     /** JDK 25 and later. */
     EXEC_FAILED;
 
-    private static final Pattern LEGACY_PATTERN = Pattern.compile("error=(\\d+), ");
-    private static final Pattern EXEC_FAILED_PATTERN = Pattern.compile("Exec failed, error: (\\d+) \\(");
 
     /** The format of the JDK this code runs on. */
     public static ExecErrorFormat current() {
@@ -44,11 +42,17 @@ public enum ExecErrorFormat {
         if (message == null) {
             return OptionalInt.empty();
         }
-        Matcher m = EXEC_FAILED_PATTERN.matcher(message);
+        Matcher m = Patterns.EXEC_FAILED.matcher(message);
         if (m.find()) {
             return OptionalInt.of(Integer.parseInt(m.group(1)));
         }
-        m = LEGACY_PATTERN.matcher(message);
+        m = Patterns.LEGACY.matcher(message);
         return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /** Compiled on first parse only: the exec hook itself never needs them. */
+    private static final class Patterns {
+        static final Pattern LEGACY = Pattern.compile("error=(\\d+), ");
+        static final Pattern EXEC_FAILED = Pattern.compile("Exec failed, error: (\\d+) \\(");
     }
 }

@@ -1,8 +1,7 @@
 package io.execguard.agent.resolve;
 
-import java.nio.file.Files;
+import java.io.File;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,20 +64,21 @@ public final class ExecutableResolver {
         }
     }
 
+    /** Uses java.io.File on purpose: one stat per entry and no exception for the many names that are absent. */
     private Optional<Path> search(String name, Path cwd) {
-        Path notExecutable = null;
+        File notExecutable = null;
         for (String entry : path) {
-            Path candidate = (entry.isEmpty() ? cwd : cwd.resolve(entry)).resolve(name).normalize();
-            if (!Files.exists(candidate, new LinkOption[0])) {
+            File candidate = new File(entry.isEmpty() ? cwd.toString() : cwd.resolve(entry).toString(), name);
+            if (!candidate.exists()) {
                 continue;
             }
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
+            if (candidate.isFile() && candidate.canExecute()) {
+                return Optional.of(candidate.toPath().normalize());
             }
             if (notExecutable == null) {
                 notExecutable = candidate;
             }
         }
-        return Optional.ofNullable(notExecutable);
+        return notExecutable == null ? Optional.empty() : Optional.of(notExecutable.toPath().normalize());
     }
 }

@@ -1,0 +1,83 @@
+package io.execguard.agent.hook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.execguard.agent.config.AgentOptions;
+import io.execguard.agent.emit.AgentEventStream;
+import io.execguard.agent.jdk.ExecErrorFormat;
+import io.execguard.agent.jdk.Launcher;
+import io.execguard.agent.resolve.ExecutableResolver;
+import io.execguard.core.diagnose.DiagnosisEngine;
+import io.execguard.core.event.output.OutputSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The decisions taken before the fork, on real files; the child-JVM tests cover the hooks around them. */
+class ExecGuardTest {
+    @TempDir
+    Path dir;
+
+    private ExecGuard guard(String options, Launcher launcher) throws Exception {
+        AgentOptions o = AgentOptions.parse(options, Map.of());
+        Path events = dir.resolve("events.json");
+        return new ExecGuard(o, new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin"),
+                ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher, ExecErrorFormat.LEGACY,
+                () -> AgentEventStream.start(OutputSpec.file(events)));
+    }
+
+    private Path executable(String relative, String content) throws IOException {
+        Path p = dir.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    @Test
+    void enforceRefusesTheShellFallbackOnlyWhereTheLauncherFallsBack() throws Exception {
+        Path script = executable("plain.sh", "echo hi\n");
+        Launcher glibc = Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN");
+        Launcher musl = Launcher.of(Launcher.Libc.MUSL, "POSIX_SPAWN");
+        Throwable refused = guard("mode=enforce", glibc).beforeStart(new String[] {script.toString()}, null);
+        assertEquals("error=8, Exec format error", refused.getMessage());
+        assertEquals(IOException.class, refused.getClass());
+        assertNull(guard("mode=enforce", musl).beforeStart(new String[] {script.toString()}, null),
+                "musl reports ENOEXEC itself: nothing to refuse");
+        assertNull(guard("mode=observe", glibc).beforeStart(new String[] {script.toString()}, null));
+        assertNull(guard("mode=enforce,deny=none", glibc).beforeStart(new String[] {script.toString()}, null));
+    }
+
+    @Test
+    void worldWritableAndPathRulesRefuseWithPermissionDenied() throws Exception {
+        Path open = executable("open/tool", "#!/bin/sh\n");
+        Files.setPosixFilePermissions(open.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path safe = executable("safe/tool", "#!/bin/sh\n");
+        Launcher glibc = Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN");
+        ExecGuard worldWritable = guard("mode=enforce,deny=world-writable", glibc);
+        assertEquals("error=13, Permission denied",
+                worldWritable.beforeStart(new String[] {open.toString()}, null).getMessage());
+        assertNull(worldWritable.beforeStart(new String[] {safe.toString()}, null));
+        ExecGuard byPath = guard("mode=enforce,deny=path:" + dir + "/safe/*", glibc);
+        assertEquals("error=13, Permission denied",
+                byPath.beforeStart(new String[] {"./safe/tool"}, dir.toString()).getMessage());
+        assertNull(byPath.beforeStart(new String[] {open.toString()}, null));
+        assertNull(guard("mode=observe,deny=world-writable", glibc).beforeStart(new String[] {open.toString()}, null),
+                "observe mode never refuses");
+    }
+
+    @Test
+    void healthyProgramsPassUntouched() throws Exception {
+        ExecGuard g = guard("mode=enforce,deny=shell-fallback", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN"));
+        assertNull(g.beforeStart(new String[] {"/bin/true"}, null));
+        assertNull(g.beforeStart(new String[] {"true"}, null));
+        assertNull(g.beforeStart(new String[] {"no-such-program-anywhere"}, null));
+        assertTrue(Files.notExists(dir.resolve("events.json")), "no event, not even an output file");
+    }
+}
