@@ -2,6 +2,8 @@ package io.execguard.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.fs.FileType;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ final class FileCalls {
     static final int O_DIRECTORY;
     static final int O_NOFOLLOW;
     static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    static final long RESOLVE_NO_SYMLINKS = 0x04;
     static final long RESOLVE_IN_ROOT = 0x10;
     private static final long SYS_OPENAT2 = 437;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -28,6 +31,16 @@ final class FileCalls {
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final int STATX_SIZE = 256;
     private static final byte[] EMPTY = {0};
+    private static final int SCRATCH_PATH = 4096;
+    /** Per-thread native buffers: a lookup makes several calls, and malloc plus a cleaner per call shows up. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Native memory one thread reuses for paths, {@code struct open_how} and {@code struct statx}. */
+    private static final class Scratch {
+        final Memory path = new Memory(SCRATCH_PATH + 1);
+        final Memory how = new Memory(24);
+        final Memory statx = new Memory(STATX_SIZE);
+    }
 
     static {
         String arch = System.getProperty("os.arch");
@@ -39,31 +52,43 @@ final class FileCalls {
     private FileCalls() {
     }
 
-    /** {@code openat2(dirfd, path, {flags, 0, resolve}, 24)}; glibc has no wrapper, so via {@code syscall(437)}. */
-    static int openat2(int dirfd, String path, int flags, long resolve) throws ErrnoException {
-        try (Memory p = cString(path); Memory how = new Memory(24)) {
-            how.setLong(0, flags & 0xFFFFFFFFL);
-            how.setLong(8, 0);
-            how.setLong(16, resolve);
-            return (int) LibC.syscall(SYS_OPENAT2, dirfd, com.sun.jna.Pointer.nativeValue(p),
-                    com.sun.jna.Pointer.nativeValue(how), 24, 0);
-        } catch (LastErrorException e) {
-            throw new ErrnoException("openat2", e.getErrorCode());
-        }
+    /**
+     * {@code openat2(dirfd, path, {flags, 0, resolve}, 24)}; glibc has no wrapper, so via {@code syscall(437)}.
+     *
+     * @return the descriptor, or the negated errno
+     */
+    static int openat2(int dirfd, String path, int flags, long resolve) {
+        Scratch scratch = SCRATCH.get();
+        byte[] bytes = bytes(path);
+        Memory p = bytes.length <= SCRATCH_PATH + 1 ? scratch.path : new Memory(bytes.length);
+        p.write(0, bytes, 0, bytes.length);
+        Memory how = scratch.how;
+        how.setLong(0, flags & 0xFFFFFFFFL);
+        how.setLong(8, 0);
+        how.setLong(16, resolve);
+        long fd = LibC.syscall(SYS_OPENAT2, dirfd, Pointer.nativeValue(p), Pointer.nativeValue(how), 24, 0);
+        return fd >= 0 ? (int) fd : -Native.getLastError();
     }
 
-    static int openat(int dirfd, String path, int flags) throws ErrnoException {
-        try {
-            return LibC.openat(dirfd, bytes(path), flags, 0);
-        } catch (LastErrorException e) {
-            throw new ErrnoException("openat", e.getErrorCode());
+    /** @return the descriptor, or the negated errno */
+    static int openat(int dirfd, String path, int flags) {
+        int fd = LibC.openat(dirfd, bytes(path), flags, 0);
+        return fd >= 0 ? fd : -Native.getLastError();
+    }
+
+    /** A descriptor returned by {@link #openat2} or {@link #openat}, or the failure as an exception. */
+    static int check(int fdOrErrno, String call) throws ErrnoException {
+        if (fdOrErrno < 0) {
+            throw new ErrnoException(call, -fdOrErrno);
         }
+        return fdOrErrno;
     }
 
     /** The attributes of the object {@code fd} refers to (an O_PATH descriptor is fine). */
     static FileAttributes fstat(int fd) throws ErrnoException {
-        try (Memory buf = new Memory(STATX_SIZE)) {
-            buf.clear();
+        Memory buf = SCRATCH.get().statx;
+        buf.clear();
+        try {
             LibC.statx(fd, EMPTY, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
             int mode = Short.toUnsignedInt(buf.getShort(28));
             long mtime = buf.getLong(112) * 1_000_000_000L + Integer.toUnsignedLong(buf.getInt(120));
@@ -80,6 +105,9 @@ final class FileCalls {
         int size = 4096;
         try (Memory buf = new Memory(size)) {
             long n = LibC.readlinkat(fd, EMPTY, buf, size);
+            if (n >= size) {
+                throw new ErrnoException("readlinkat", 36);
+            }
             return new String(buf.getByteArray(0, (int) n), StandardCharsets.UTF_8);
         } catch (LastErrorException e) {
             throw new ErrnoException("readlinkat", e.getErrorCode());
@@ -131,12 +159,5 @@ final class FileCalls {
         byte[] z = new byte[b.length + 1];
         System.arraycopy(b, 0, z, 0, b.length);
         return z;
-    }
-
-    private static Memory cString(String path) {
-        byte[] z = bytes(path);
-        Memory m = new Memory(z.length);
-        m.write(0, z, 0, z.length);
-        return m;
     }
 }

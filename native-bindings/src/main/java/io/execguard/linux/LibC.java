@@ -18,6 +18,11 @@ final class LibC {
     private LibC() {
     }
 
+    /** Does nothing; calling it runs this class's static initializer (Native.register) if it has not run yet. */
+    static void load() {
+        // Intentionally empty.
+    }
+
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
     static native int bind(int fd, Pointer addr, int addrlen) throws LastErrorException;
@@ -48,10 +53,14 @@ final class LibC {
      * glibc's variadic {@code syscall(2)}, declared with six long arguments: on the 64-bit ABIs we target, integer
      * and pointer arguments of a variadic call travel in the same registers as those of a fixed one.
      */
-    static native long syscall(long number, long a1, long a2, long a3, long a4, long a5) throws LastErrorException;
+    static native long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
-    /** {@code openat(2)}; its mode argument is variadic in C, passed here as a plain int (same registers). */
-    static native int openat(int dirfd, byte[] path, int flags, int mode) throws LastErrorException;
+    /**
+     * {@code openat(2)}; its mode argument is variadic in C, passed here as a plain int (same registers). Like
+     * {@link #syscall}, it reports failure as -1 with {@code Native.getLastError()} rather than an exception: path
+     * resolution fails often and by design (ENOENT, ELOOP), and an exception per miss costs more than the call.
+     */
+    static native int openat(int dirfd, byte[] path, int flags, int mode);
 
     static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf) throws LastErrorException;
 

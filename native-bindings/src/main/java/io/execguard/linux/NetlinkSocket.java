@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Receives wait in {@code poll(2)} on the socket and on an eventfd, so {@link #close()} from another thread wakes
  * a blocked receiver at once instead of leaving it stuck in {@code recvfrom} (closing a descriptor does not wake a
- * thread blocked on it under Linux). One thread may receive at a time; sends may come from any thread.
+ * thread blocked on it under Linux). Sends and receives are serialized, and {@link #close()} waits for the one in
+ * progress, so a descriptor number is never used after it was closed (and possibly reused).
  */
 public final class NetlinkSocket implements Closeable {
     /** {@code NETLINK_AUDIT}. */
@@ -38,7 +39,7 @@ public final class NetlinkSocket implements Closeable {
 
     private final int fd;
     private final int wakeFd;
-    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final ReentrantLock ioLock = new ReentrantLock();
     private final Memory receiveBuffer = new Memory(BUFFER_SIZE);
     private final Memory sender = new Memory(SOCKADDR_NL_SIZE);
     private final Memory senderLength = new Memory(4);
@@ -54,8 +55,10 @@ public final class NetlinkSocket implements Closeable {
      * Opens a netlink socket for {@code protocol} (e.g. {@link #NETLINK_AUDIT}).
      *
      * @throws ErrnoException EPROTONOSUPPORT when the kernel lacks the protocol (audit not compiled in)
+     * @throws NativeUnavailableException when JNA's native library cannot be loaded
      */
-    public static NetlinkSocket open(int protocol) throws ErrnoException {
+    public static NetlinkSocket open(int protocol) throws IOException {
+        NativeLoader.ensureLoaded();
         int fd;
         try {
             fd = LibC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
@@ -121,15 +124,18 @@ public final class NetlinkSocket implements Closeable {
 
     /** Sends one datagram (the buffer's remaining bytes) to the kernel. */
     public void send(ByteBuffer message) throws IOException {
-        ensureOpen();
         int length = message.remaining();
+        ioLock.lock();
         try (Memory data = new Memory(Math.max(1, length)); Memory kernel = sockaddr(0, 0)) {
+            ensureOpen();
             byte[] bytes = new byte[length];
             message.duplicate().get(bytes);
             data.write(0, bytes, 0, length);
             LibC.sendto(fd, data, length, 0, kernel, SOCKADDR_NL_SIZE);
         } catch (LastErrorException e) {
             throw new ErrnoException("sendto(AF_NETLINK)", e.getErrorCode());
+        } finally {
+            ioLock.unlock();
         }
     }
 
@@ -144,7 +150,7 @@ public final class NetlinkSocket implements Closeable {
      * @throws ClosedChannelException when the socket was closed before the call
      */
     public Optional<Integer> receive(ByteBuffer dst, long timeoutMillis) throws IOException {
-        receiveLock.lock();
+        ioLock.lock();
         try {
             ensureOpen();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
@@ -163,7 +169,7 @@ public final class NetlinkSocket implements Closeable {
             }
             return Optional.empty();
         } finally {
-            receiveLock.unlock();
+            ioLock.unlock();
         }
     }
 
@@ -221,14 +227,14 @@ public final class NetlinkSocket implements Closeable {
         } catch (LastErrorException e) {
             // Only fails when the counter would overflow: a wake-up is already pending.
         }
-        receiveLock.lock();
+        ioLock.lock();
         try {
             LibC.close(fd);
             LibC.close(wakeFd);
         } catch (LastErrorException e) {
             // Nothing useful to do: the descriptors are gone either way.
         } finally {
-            receiveLock.unlock();
+            ioLock.unlock();
         }
     }
 

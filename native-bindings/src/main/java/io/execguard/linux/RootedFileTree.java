@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
     private final int rootFd;
     private final Resolution resolution;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
 
     private RootedFileTree(String rootPath, int rootFd, Resolution resolution) {
         this.rootPath = rootPath;
@@ -63,24 +65,23 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
 
     /** As {@link #of(String)}, forcing a resolution strategy (tests compare both). */
     static RootedFileTree of(String rootPath, Resolution forced) throws IOException {
-        int fd;
-        try {
-            fd = FileCalls.openat(FileCalls.AT_FDCWD, rootPath,
-                    FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC);
-        } catch (ErrnoException e) {
-            throw new IOException("Cannot open " + rootPath + " as a root: " + e.errnoName(), e);
+        NativeLoader.ensureLoaded();
+        int fd = FileCalls.openat(FileCalls.AT_FDCWD, rootPath,
+                FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC);
+        if (fd < 0) {
+            throw new IOException("Cannot open " + rootPath + " as a root: " + LinuxErrno.describe(-fd));
         }
         return new RootedFileTree(rootPath, fd, forced != null ? forced : probe(fd));
     }
 
     /** openat2 is missing (ENOSYS) on old kernels; seccomp profiles of older runtimes answer EPERM instead. */
     private static Resolution probe(int rootFd) {
-        try {
-            FileCalls.close(FileCalls.openat2(rootFd, ".", FileCalls.O_PATH | FileCalls.O_CLOEXEC, resolveFlags()));
-            return Resolution.OPENAT2;
-        } catch (ErrnoException e) {
+        int fd = FileCalls.openat2(rootFd, ".", FileCalls.O_PATH | FileCalls.O_CLOEXEC, resolveFlags());
+        if (fd < 0) {
             return Resolution.COMPONENT_WALK;
         }
+        FileCalls.close(fd);
+        return Resolution.OPENAT2;
     }
 
     private static long resolveFlags() {
@@ -100,25 +101,58 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Lookup.failed(Lookup.Status.ERROR, String.valueOf(path), e.getMessage());
         }
+        inUse.readLock().lock();
         try {
             return resolution == Resolution.OPENAT2 ? lookupWithOpenat2(absolute) : lookupByWalking(absolute);
         } catch (ErrnoException e) {
             return Lookup.failed(status(e.errno()), absolute, e.getMessage());
+        } finally {
+            inUse.readLock().unlock();
         }
     }
 
-    /** The kernel's answer is authoritative; a walk afterwards only names the path the symlinks led to. */
+    /**
+     * The kernel's answer is authoritative. A path without symlinks (the common case) needs one call: its resolved
+     * name is the path itself with {@code ..} applied. Only when RESOLVE_NO_SYMLINKS says a symlink is on the way does
+     * a walk afterwards name the path the symlinks led to.
+     */
     private Lookup lookupWithOpenat2(String absolute) throws ErrnoException {
-        int fd = openat2Retrying(absolute, FileCalls.O_PATH | FileCalls.O_CLOEXEC);
-        FileAttributes attributes;
+        int fd = openat2Retrying(absolute, FileCalls.O_PATH | FileCalls.O_CLOEXEC, FileCalls.RESOLVE_NO_SYMLINKS);
+        String resolved = normalize(absolute);
+        if (fd == -LinuxErrno.ELOOP) {
+            fd = openat2Retrying(absolute, FileCalls.O_PATH | FileCalls.O_CLOEXEC, 0);
+            if (fd >= 0) {
+                try (Walk walk = walk(absolute)) {
+                    resolved = walk.failure == null ? walk.resolvedPath() : absolute;
+                } catch (ErrnoException e) {
+                    FileCalls.close(fd);
+                    throw e;
+                }
+            }
+        }
+        if (fd < 0) {
+            return Lookup.failed(status(-fd), absolute, "openat2: " + LinuxErrno.describe(-fd));
+        }
         try {
-            attributes = FileCalls.fstat(fd);
+            return Lookup.found(resolved, FileCalls.fstat(fd));
         } finally {
             FileCalls.close(fd);
         }
-        try (Walk walk = walk(absolute)) {
-            return Lookup.found(walk.failure == null ? walk.resolvedPath() : absolute, attributes);
+    }
+
+    /** {@code absolute} with {@code .} dropped and {@code ..} applied, never above the root. */
+    static String normalize(String absolute) {
+        List<String> names = new ArrayList<>();
+        for (String part : components(absolute)) {
+            if (part.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+            } else {
+                names.add(part);
+            }
         }
+        return "/" + String.join("/", names);
     }
 
     private Lookup lookupByWalking(String absolute) throws ErrnoException {
@@ -139,10 +173,13 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
+        inUse.readLock().lock();
         try {
             return openRegular(absolute);
         } catch (ErrnoException e) {
             throw new IOException("Cannot open " + absolute + " in " + describe() + ": " + e.errnoName(), e);
+        } finally {
+            inUse.readLock().unlock();
         }
     }
 
@@ -174,7 +211,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
 
     private int openPath(String absolute) throws IOException {
         if (resolution == Resolution.OPENAT2) {
-            return openat2Retrying(absolute, FileCalls.O_PATH | FileCalls.O_CLOEXEC);
+            return FileCalls.check(openat2Retrying(absolute, FileCalls.O_PATH | FileCalls.O_CLOEXEC, 0), "openat2");
         }
         try (Walk walk = walk(absolute)) {
             if (walk.failure != null) {
@@ -187,29 +224,30 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
     private int openForReading(String absolute) throws IOException {
         int flags = FileCalls.O_RDONLY | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC;
         if (resolution == Resolution.OPENAT2) {
-            return openat2Retrying(absolute, flags);
+            return FileCalls.check(openat2Retrying(absolute, flags, 0), "openat2");
         }
         try (Walk walk = walk(absolute)) {
             if (walk.failure != null) {
                 throw new ErrnoException("resolve " + walk.detail, errnoOf(walk.failure));
             }
             // The walk ended on a non-symlink, so opening its last name with O_NOFOLLOW cannot leave the root.
-            return FileCalls.openat(walk.parentFd(), walk.lastName(), flags | FileCalls.O_NOFOLLOW);
+            return FileCalls.check(FileCalls.openat(walk.parentFd(), walk.lastName(), flags | FileCalls.O_NOFOLLOW),
+                    "openat");
         }
     }
 
-    /** openat2 fails with EAGAIN when a rename or mount raced with resolution; the kernel asks us to retry. */
-    private int openat2Retrying(String absolute, int flags) throws ErrnoException {
+    /**
+     * openat2 fails with EAGAIN when a rename or mount raced with resolution; the kernel asks us to retry.
+     *
+     * @return the descriptor, or the negated errno
+     */
+    private int openat2Retrying(String absolute, int flags, long extraResolve) throws ErrnoException {
         ensureOpenUnchecked();
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return FileCalls.openat2(rootFd, absolute, flags, resolveFlags());
-            } catch (ErrnoException e) {
-                if (e.errno() != LinuxErrno.EAGAIN || attempt >= EAGAIN_RETRIES) {
-                    throw e;
-                }
-            }
+        int fd = -LinuxErrno.EAGAIN;
+        for (int attempt = 0; attempt <= EAGAIN_RETRIES && fd == -LinuxErrno.EAGAIN; attempt++) {
+            fd = FileCalls.openat2(rootFd, absolute, flags, resolveFlags() | extraResolve);
         }
+        return fd;
     }
 
     /** Resolves {@code absolute} one component at a time from the root; the caller closes the walk. */
@@ -224,29 +262,31 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
                 walk.up();
                 continue;
             }
-            int fd;
-            try {
-                fd = FileCalls.openat(walk.currentFd(), name, FileCalls.O_PATH | FileCalls.O_NOFOLLOW
-                        | FileCalls.O_CLOEXEC);
-            } catch (ErrnoException e) {
-                walk.fail(status(e.errno()), name, e.errnoName());
+            int fd = FileCalls.openat(walk.currentFd(), name, FileCalls.O_PATH | FileCalls.O_NOFOLLOW
+                    | FileCalls.O_CLOEXEC);
+            if (fd < 0) {
+                walk.fail(status(-fd), name, LinuxErrno.describe(-fd));
                 return walk;
             }
-            FileAttributes attributes = FileCalls.fstat(fd);
-            if (attributes.type() == FileType.SYMLINK) {
-                String target = FileCalls.readlink(fd);
+            FileAttributes attributes;
+            String target = null;
+            try {
+                attributes = FileCalls.fstat(fd);
+                if (attributes.type() == FileType.SYMLINK) {
+                    target = FileCalls.readlink(fd);
+                }
+            } catch (ErrnoException e) {
+                FileCalls.close(fd);
+                walk.close();
+                throw e;
+            }
+            if (target != null) {
                 FileCalls.close(fd);
                 if (++links > MAX_SYMLINKS) {
                     walk.fail(Lookup.Status.LOOP, name, "ELOOP");
                     return walk;
                 }
-                if (target.startsWith("/")) {
-                    walk.toRoot();
-                }
-                List<String> parts = components(target);
-                for (int i = parts.size() - 1; i >= 0; i--) {
-                    todo.addFirst(parts.get(i));
-                }
+                followSymlink(walk, todo, target);
                 continue;
             }
             walk.down(name, fd);
@@ -256,6 +296,17 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
             }
         }
         return walk;
+    }
+
+    /** An absolute target restarts at the root (never the host's); a relative one continues where the link is. */
+    private static void followSymlink(Walk walk, Deque<String> todo, String target) {
+        if (target.startsWith("/")) {
+            walk.toRoot();
+        }
+        List<String> parts = components(target);
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            todo.addFirst(parts.get(i));
+        }
     }
 
     private static List<String> components(String path) {
@@ -318,11 +369,19 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         return rootPath;
     }
 
-    /** Releases the root descriptor. Files opened from this tree stay readable. */
+    /**
+     * Releases the root descriptor, after lookups in progress have finished: closing it under them could let the
+     * number be reused for another directory mid-resolution. Files opened from this tree stay readable.
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            FileCalls.close(rootFd);
+        inUse.writeLock().lock();
+        try {
+            if (closed.compareAndSet(false, true)) {
+                FileCalls.close(rootFd);
+            }
+        } finally {
+            inUse.writeLock().unlock();
         }
     }
 
@@ -369,7 +428,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         /** Hands the final descriptor to the caller (a dup-free transfer: the walk forgets it). */
         int takeFinalFd() throws ErrnoException {
             if (fds.isEmpty()) {
-                return FileCalls.openat(rootFd, ".", FileCalls.O_PATH | FileCalls.O_CLOEXEC);
+                return FileCalls.check(FileCalls.openat(rootFd, ".", FileCalls.O_PATH | FileCalls.O_CLOEXEC), "openat");
             }
             names.remove(names.size() - 1);
             return fds.remove(fds.size() - 1);

@@ -2,6 +2,7 @@ package io.execguard.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -27,8 +28,13 @@ public final class Uname {
         this.machine = Objects.requireNonNull(machine);
     }
 
-    /** Calls {@code uname(2)}. */
-    public static Uname current() throws ErrnoException {
+    /**
+     * Calls {@code uname(2)}.
+     *
+     * @throws NativeUnavailableException when JNA's native library cannot be loaded
+     */
+    public static Uname current() throws IOException {
+        NativeLoader.ensureLoaded();
         try (Memory buf = new Memory(FIELD * 6L)) {
             buf.clear();
             LibC.uname(buf);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.execguard.core.diagnose.Cause;
+import io.execguard.core.diagnose.DiagnosisEngine;
+import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.fs.Lookup;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,6 +37,10 @@ class ForeignMountNamespaceTest {
             "open(d + '/etc/shadow', 'w').write('container-shadow\\n')",
             "open(d + '/usr/bin/app', 'w').write('container-app\\n')",
             "os.symlink('/etc/shadow', d + '/shadow-link')",
+            "open(d + '/usr/bin/noshebang', 'w').write('echo no interpreter line\\n')",
+            "open(d + '/usr/bin/needs-bash', 'w').write('#!/bin/bash\\necho hi\\n')",
+            "os.chmod(d + '/usr/bin/noshebang', 0o755); os.chmod(d + '/usr/bin/needs-bash', 0o755)",
+            "os.symlink('/bin/sh', d + '/usr/bin/host-sh')",
             "os.symlink('../../..', d + '/usr/bin/up')",
             "os.symlink('/etc/gshadow', d + '/host-only')",
             "os.symlink('/proc/1/root/etc/hostname', d + '/magic')",
@@ -88,6 +95,24 @@ class ForeignMountNamespaceTest {
             }
             assertEquals(Lookup.Status.NOT_FOUND, tree.lookup("/host-only").status(), "exists only on the host");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(RootedFileTree.Resolution.class)
+    void theEngineDiagnosesThroughTheTreeAsTheContainerSeesIt(RootedFileTree.Resolution resolution)
+            throws Exception {
+        try (RootedFileTree tree = RootedFileTree.of(rootPath, resolution)) {
+            DiagnosisEngine engine = DiagnosisEngine.forHost();
+            assertEquals(Cause.SHEBANG_MISSING, diagnose(engine, tree, "/usr/bin/noshebang"));
+            assertEquals(Cause.SHEBANG_INTERPRETER_MISSING, diagnose(engine, tree, "/usr/bin/needs-bash"),
+                    "/bin/bash exists on the host, not in the container");
+            assertEquals(Cause.NOT_FOUND, diagnose(engine, tree, "/usr/bin/host-sh"),
+                    "a link to the host's /bin/sh is dangling inside the container");
+        }
+    }
+
+    private static Cause diagnose(DiagnosisEngine engine, RootedFileTree tree, String path) {
+        return engine.diagnose(DiagnosisRequest.builder(path).tree(tree).build()).cause();
     }
 
     @ParameterizedTest

@@ -129,6 +129,33 @@ class RootedFileTreeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(RootedFileTree.Resolution.class)
+    void closingWhileOthersLookUpIsSafeAndAfterwardsNothingResolves(RootedFileTree.Resolution resolution)
+            throws Exception {
+        RootedFileTree tree = RootedFileTree.of(root.toString(), resolution);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> busy = pool.submit(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    Lookup l = tree.lookup("/bin/tool");
+                    // Before close: found. After: refused. Never anything else (such as another directory's file).
+                    assertTrue(l.isFound() ? l.resolvedPath().equals("/usr/bin/tool")
+                            : l.status() == Lookup.Status.ERROR, l.toString());
+                }
+                return null;
+            });
+            Thread.sleep(5);
+            tree.close();
+            busy.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Lookup.Status.ERROR, tree.lookup("/bin/tool").status());
+        assertThrows(IOException.class, () -> tree.open("/usr/bin/tool", "/"));
+        tree.close();
+    }
+
     @org.junit.jupiter.api.Test
     void theKernelHereHasOpenat2() throws Exception {
         try (RootedFileTree tree = RootedFileTree.of(root.toString())) {

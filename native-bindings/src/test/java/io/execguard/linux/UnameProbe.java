@@ -6,7 +6,12 @@ public final class UnameProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("machine=" + Uname.current().machine());
-        System.out.println("jnidispatch.path=" + System.getProperty("jnidispatch.path"));
+        try {
+            System.out.println("machine=" + Uname.current().machine());
+            System.out.println("jnidispatch.path=" + System.getProperty("jnidispatch.path"));
+        } catch (NativeUnavailableException e) {
+            System.out.println("unavailable: " + e.getMessage());
+            System.exit(4);
+        }
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "2:usage error",
             AuditExitCodes.NO_PRIVILEGE + ":missing privilege: CAP_AUDIT_CONTROL / CAP_AUDIT_READ, or not in the host's"
                 + " initial pid / user namespace",
-            AuditExitCodes.UNAVAILABLE + ":the kernel has no audit support",
+            AuditExitCodes.UNAVAILABLE + ":no audit support in the kernel, or JNA's native library cannot be loaded",
             AuditExitCodes.REFUSED + ":the kernel refused the request (locked configuration, invalid rule, no answer)"
         })
 public final class AuditCommand implements Runnable {

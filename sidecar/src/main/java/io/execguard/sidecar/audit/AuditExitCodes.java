@@ -18,8 +18,10 @@ final class AuditExitCodes {
             case MISSING_CAP_AUDIT_READ:
             case NOT_INITIAL_PID_NAMESPACE:
             case NOT_INITIAL_USER_NAMESPACE:
+            case NOT_INITIAL_NETWORK_NAMESPACE:
                 return NO_PRIVILEGE;
             case AUDIT_UNAVAILABLE:
+            case NATIVE_UNAVAILABLE:
                 return UNAVAILABLE;
             default:
                 return REFUSED;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:usage error",
             AuditExitCodes.NO_PRIVILEGE + ":missing CAP_AUDIT_CONTROL or not in the initial pid / user namespace",
-            AuditExitCodes.UNAVAILABLE + ":the kernel has no audit support",
+            AuditExitCodes.UNAVAILABLE + ":no audit support in the kernel, or JNA's native library cannot be loaded",
             AuditExitCodes.REFUSED + ":the kernel refused a rule (e.g. the configuration is locked)"})
 public final class AuditRulesCommand implements Callable<Integer> {
     @Spec

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:printed", "2:usage error",
             AuditExitCodes.NO_PRIVILEGE + ":missing CAP_AUDIT_CONTROL or not in the initial pid / user namespace",
-            AuditExitCodes.UNAVAILABLE + ":the kernel has no audit support",
+            AuditExitCodes.UNAVAILABLE + ":no audit support in the kernel, or JNA's native library cannot be loaded",
             AuditExitCodes.REFUSED + ":the kernel did not answer"})
 public final class AuditStatusCommand implements Callable<Integer> {
     private static final String[] FAILURE_MODES = {"silent", "printk", "panic"};

@@ -2,6 +2,7 @@ package io.execguard.sidecar.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.cli.Main;
 import io.execguard.sidecar.testing.Command;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI in a child JVM without the privileges audit needs: capabilities dropped with setpriv, or in a new pid
@@ -66,6 +68,52 @@ class AuditPrivilegeErrorsTest {
         Command.Result r = Command.run(argv);
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
         assertEquals("open", onlyLine(r.stdout()));
+    }
+
+    @Test
+    void inAUserNamespaceAuditSaysSo() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--user", "--map-root-user"));
+        argv.addAll(java(Main.class.getName(), "audit", "status"));
+        Command.Result r = Command.run(argv);
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertEquals("execguard audit status: Cannot read the audit status (ECONNREFUSED): the kernel only accepts"
+                + " audit requests from the initial user namespace; run on the host, not in a user namespace or"
+                + " rootless container.", onlyLine(r.stderr()));
+    }
+
+    @Test
+    void inANewNetworkNamespaceTheReaderRefusesToWaitForNothing() throws Exception {
+        List<String> argv = new ArrayList<>(List.of("unshare", "--net"));
+        argv.addAll(java(ReaderProbe.class.getName()));
+        Command.Result r = Command.run(argv);
+        assertEquals(3, r.exitCode(), r.stdout() + r.stderr());
+        assertEquals("NOT_INITIAL_NETWORK_NAMESPACE: Cannot read the audit stream here: the kernel sends audit records"
+                + " only to the host's network namespace; run with hostNetwork: true, or read auditd's log file"
+                + " instead.", onlyLine(r.stdout()));
+    }
+
+    @Test
+    void withoutJnasNativeLibraryTheCliSaysHowToFixIt(@TempDir Path readOnly) throws Exception {
+        // A container with a read-only root and no pre-extracted JNA library: every place JNA could unpack to is a
+        // read-only, noexec tmpfs.
+        List<String> command = java(Main.class.getName(), "audit", "status");
+        command.addAll(1, List.of("-Djava.io.tmpdir=" + readOnly, "-Djna.tmpdir=" + readOnly,
+                "-Duser.home=" + readOnly));
+        StringBuilder script = new StringBuilder("mount -t tmpfs -o ro,noexec,size=1m tmpfs " + readOnly + " && exec");
+        for (String arg : command) {
+            script.append(" '").append(arg).append('\'');
+        }
+        ProcessBuilder pb = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                script.toString());
+        pb.environment().put("HOME", readOnly.toString());
+        pb.environment().put("XDG_CACHE_HOME", readOnly.resolve("cache").toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String stderr = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(4, p.waitFor(), stderr);
+        String line = onlyLine(stderr);
+        assertTrue(line.startsWith("execguard audit status: JNA's native library cannot be loaded ("), line);
+        assertTrue(line.endsWith("-Djna.noclasspath=true (see docs/native.md)."), line);
     }
 
     private static Command.Result dropCapabilities(String main, String... args) throws Exception {

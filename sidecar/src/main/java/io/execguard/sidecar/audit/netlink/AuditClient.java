@@ -17,7 +17,8 @@ import java.util.Optional;
  * Controls the kernel's audit subsystem over a unicast {@code NETLINK_AUDIT} socket: reads the status, turns
  * auditing on, adds, deletes and lists rules. Every request asks for an acknowledgement and fails with an
  * {@link AuditException} naming the missing precondition (CAP_AUDIT_CONTROL, the initial pid namespace ...).
- * Never registers as the audit daemon, so it coexists with auditd. Not thread-safe: one request at a time.
+ * Never registers as the audit daemon, so it coexists with auditd. Thread-safe: requests are serialized (a shutdown
+ * hook may remove rules while another thread is still using the client).
  */
 public final class AuditClient implements Closeable {
     static final int AUDIT_GET = 1000;
@@ -40,7 +41,8 @@ public final class AuditClient implements Closeable {
     /**
      * Opens a control socket. Opening needs no privilege; the first request does.
      *
-     * @throws AuditException AUDIT_UNAVAILABLE when the kernel has no audit support
+     * @throws AuditException AUDIT_UNAVAILABLE when the kernel has no audit support, NATIVE_UNAVAILABLE when JNA
+     *     cannot load
      */
     public static AuditClient open() throws AuditException {
         AuditPreconditions preconditions = AuditPreconditions.ofThisProcess();
@@ -53,7 +55,7 @@ public final class AuditClient implements Closeable {
                 throw e;
             }
             return new AuditClient(socket, preconditions);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw preconditions.explainSocketFailure(e);
         }
     }
@@ -133,7 +135,8 @@ public final class AuditClient implements Closeable {
      * {@code replyType} is not -1, the answer (a single message, or a multipart one up to NLMSG_DONE) are in. The
      * kernel sends answers from a worker thread, so the ack may come before or after them.
      */
-    private List<NetlinkMessage> request(int type, byte[] payload, int replyType, String what) throws IOException {
+    private synchronized List<NetlinkMessage> request(int type, byte[] payload, int replyType, String what)
+            throws IOException {
         int seq = ++sequence;
         try {
             socket.send(NetlinkMessage.encode(type, NetlinkMessage.NLM_F_REQUEST | NetlinkMessage.NLM_F_ACK, seq,

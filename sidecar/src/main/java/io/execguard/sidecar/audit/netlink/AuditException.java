@@ -14,6 +14,8 @@ public final class AuditException extends IOException {
     public enum Problem {
         /** The kernel has no audit support (not compiled in, or {@code audit=0} at boot). */
         AUDIT_UNAVAILABLE,
+        /** JNA's native library cannot be loaded (read-only or noexec temporary directory), so no socket at all. */
+        NATIVE_UNAVAILABLE,
         /** Control messages need CAP_AUDIT_CONTROL. */
         MISSING_CAP_AUDIT_CONTROL,
         /** The multicast stream needs CAP_AUDIT_READ. */
@@ -22,6 +24,8 @@ public final class AuditException extends IOException {
         NOT_INITIAL_PID_NAMESPACE,
         /** Audit only talks to the initial user namespace. */
         NOT_INITIAL_USER_NAMESPACE,
+        /** The kernel multicasts records only into the initial network namespace. */
+        NOT_INITIAL_NETWORK_NAMESPACE,
         /** The audit configuration is locked ({@code enabled 2}) until reboot. */
         LOCKED,
         /** The kernel rejected the request for another reason; the message carries the errno. */

@@ -58,15 +58,22 @@ public final class AuditMulticastReader implements Closeable {
     /**
      * Opens a reader, asking for a socket receive buffer of {@code receiveBufferBytes}.
      *
-     * @throws AuditException AUDIT_UNAVAILABLE, MISSING_CAP_AUDIT_READ or NOT_INITIAL_USER_NAMESPACE, with a message
-     *     saying what to change
+     * @throws AuditException AUDIT_UNAVAILABLE, NATIVE_UNAVAILABLE, MISSING_CAP_AUDIT_READ, NOT_INITIAL_USER_NAMESPACE or
+     *     NOT_INITIAL_NETWORK_NAMESPACE, with a message saying what to change
      */
     public static AuditMulticastReader open(int receiveBufferBytes) throws AuditException {
         AuditPreconditions preconditions = AuditPreconditions.ofThisProcess();
+        // Binding works in any network namespace, but records only ever go to the initial one: fail now rather
+        // than wait forever for records that cannot come.
+        if (preconditions.inInitialNetworkNamespace().equals(Optional.of(false))) {
+            throw new AuditException(AuditException.Problem.NOT_INITIAL_NETWORK_NAMESPACE,
+                    "Cannot read the audit stream here: the kernel sends audit records only to the host's network "
+                            + "namespace; run with hostNetwork: true, or read auditd's log file instead.", 0);
+        }
         NetlinkSocket socket;
         try {
             socket = NetlinkSocket.open(NetlinkSocket.NETLINK_AUDIT);
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw preconditions.explainSocketFailure(e);
         }
         try {

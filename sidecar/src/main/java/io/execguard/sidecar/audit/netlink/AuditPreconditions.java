@@ -2,6 +2,7 @@ package io.execguard.sidecar.audit.netlink;
 
 import io.execguard.linux.ErrnoException;
 import io.execguard.linux.LinuxErrno;
+import io.execguard.linux.NativeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,11 @@ public final class AuditPreconditions {
         return new AuditPreconditions(Path.of("/proc/self"));
     }
 
+    /** The preconditions read from a directory laid out like {@code /proc/self} (tests). */
+    static AuditPreconditions of(Path procSelf) {
+        return new AuditPreconditions(procSelf);
+    }
+
     /** True when the effective capability set holds {@code capability} (unknown counts as held). */
     public boolean hasCapability(int capability) {
         try {
@@ -61,7 +67,8 @@ public final class AuditPreconditions {
 
     /**
      * Whether this process is in the initial network namespace, the only one the kernel multicasts audit records
-     * to; empty when that cannot be determined.
+     * to; empty when that cannot be determined. Recent kernels give init_net a fixed inode number (seen on 6.18);
+     * older ones number it dynamically, and then only a comparison with pid 1 (when visible) can tell.
      */
     public Optional<Boolean> inInitialNetworkNamespace() {
         Optional<Long> mine = namespaceInode("net");
@@ -71,11 +78,25 @@ public final class AuditPreconditions {
         if (mine.get() == PROC_NET_INIT_INO) {
             return Optional.of(true);
         }
+        if (kernelAtLeast(6, 18)) {
+            return Optional.of(false);
+        }
         Optional<Long> init = inode(procSelf.resolveSibling("1").resolve("ns/net"));
         if (init.isPresent() && inInitialPidNamespace()) {
             return Optional.of(init.get().equals(mine.get()));
         }
-        return init.isPresent() && init.get() == PROC_NET_INIT_INO ? Optional.of(false) : Optional.empty();
+        return Optional.empty();
+    }
+
+    private boolean kernelAtLeast(int major, int minor) {
+        try {
+            String[] v = Files.readString(procSelf.resolveSibling("sys/kernel/osrelease")).trim().split("[.-]");
+            int ma = Integer.parseInt(v[0]);
+            int mi = Integer.parseInt(v[1]);
+            return ma > major || (ma == major && mi >= minor);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Optional<Long> namespaceInode(String type) {
@@ -94,10 +115,19 @@ public final class AuditPreconditions {
         }
     }
 
-    /**
-     * Explains why opening the audit netlink socket failed.
-     */
-    AuditException explainSocketFailure(ErrnoException e) {
+    /** Explains why opening the audit netlink socket failed. */
+    AuditException explainSocketFailure(IOException failure) {
+        if (failure instanceof NativeUnavailableException) {
+            return new AuditException(AuditException.Problem.NATIVE_UNAVAILABLE, failure.getMessage(), 0);
+        }
+        if (failure instanceof ErrnoException) {
+            return explainSocketFailure((ErrnoException) failure);
+        }
+        return new AuditException(AuditException.Problem.REJECTED,
+                "Cannot open the audit netlink socket (" + failure.getMessage() + ").", 0);
+    }
+
+    private AuditException explainSocketFailure(ErrnoException e) {
         if (e.errno() == LinuxErrno.EPROTONOSUPPORT || e.errno() == LinuxErrno.EAFNOSUPPORT) {
             return new AuditException(AuditException.Problem.AUDIT_UNAVAILABLE,
                     "This kernel has no audit support (" + e.getMessage() + "): it was built without CONFIG_AUDIT "

@@ -3,7 +3,6 @@ package io.execguard.sidecar.audit.rule;
 import io.execguard.linux.LinuxErrno;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -15,8 +14,12 @@ import java.util.stream.Collectors;
  * spellings) back into a rule.
  */
 public final class AuditRuleSyntax {
-    private static final Map<Integer, String> MESSAGE_TYPES = Map.of(1300, "SYSCALL", 1302, "PATH", 1307, "CWD",
-            1309, "EXECVE", 1320, "EOE", 1327, "PROCTITLE", 1305, "CONFIG_CHANGE", 1112, "USER_LOGIN");
+    /** {@code AUDIT_COMPARE_*} in kernel order (1-based): the two sides auditctl prints for {@code -C}. */
+    private static final String[] COMPARISONS = {"uid obj_uid", "gid obj_gid", "euid obj_uid", "egid obj_gid",
+        "auid obj_uid", "suid obj_uid", "sgid obj_gid", "fsuid obj_uid", "fsgid obj_gid", "uid auid", "uid euid",
+        "uid fsuid", "uid suid", "auid fsuid", "auid suid", "auid euid", "euid suid", "euid fsuid", "suid fsuid",
+        "gid egid", "gid fsgid", "gid sgid", "egid fsgid", "egid sgid", "sgid fsgid"};
+    private static final int FIELD_COMPARE = 111;
     private static final String PERMS = "rwxa";
     private static final int[] PERM_BITS = {4, 2, 1, 8};
 
@@ -63,6 +66,12 @@ public final class AuditRuleSyntax {
     }
 
     private static void appendField(StringBuilder out, RuleField f) {
+        int comparison = f.signedValue() - 1;
+        if (f.field() == FIELD_COMPARE && comparison >= 0 && comparison < COMPARISONS.length) {
+            String[] sides = COMPARISONS[comparison].split(" ");
+            out.append(" -C ").append(sides[0]).append(f.operator().symbol()).append(sides[1]);
+            return;
+        }
         if (f.field() == RuleField.KEY) {
             for (String key : f.text().orElse("").split(String.valueOf(AuditRule.KEY_SEPARATOR), -1)) {
                 out.append(" -F key=").append(key);
@@ -84,7 +93,7 @@ public final class AuditRuleSyntax {
             case RuleField.PERM:
                 return perms(f.signedValue());
             case RuleField.MSGTYPE:
-                return MESSAGE_TYPES.getOrDefault(f.signedValue(), String.valueOf(f.signedValue()));
+                return MessageTypes.name(f.signedValue()).orElse(String.valueOf(f.signedValue()));
             case 200: case 201: case 202: case 203:
                 return "0x" + Long.toHexString(f.value()).toUpperCase(java.util.Locale.ROOT);
             default:
@@ -130,8 +139,8 @@ public final class AuditRuleSyntax {
     }
 
     /**
-     * Parses one rule in auditctl syntax ({@code -a/-A action,list}, {@code -F name<op>value}, {@code -S names},
-     * {@code -k key}, {@code -w path -p perms}). Values may not contain spaces, as in auditctl's own listing.
+     * Parses one rule in auditctl syntax ({@code -a/-A action,list}, {@code -F name<op>value}, {@code -C a<op>b},
+     * {@code -S names}, {@code -k key}, {@code -w path -p perms}). Values may not contain spaces, as in auditctl's own listing.
      *
      * @throws IllegalArgumentException with a one-sentence reason when the text is not a rule
      */
@@ -164,6 +173,7 @@ public final class AuditRuleSyntax {
                 switch (option) {
                     case "-a": case "-A": listAndAction(value); break;
                     case "-F": fields.add(field(value)); break;
+                    case "-C": fields.add(comparison(value)); break;
                     case "-S": syscallNames.addAll(List.of(value.split(","))); break;
                     case "-k": keys.add(value); break;
                     case "-w": watch = value; break;
@@ -248,6 +258,24 @@ public final class AuditRuleSyntax {
             throw new IllegalArgumentException("-F needs name<op>value, not " + expression);
         }
 
+        /** {@code -C left<op>right}, e.g. {@code uid!=euid}; either order of the two sides is accepted. */
+        private static RuleField comparison(String expression) {
+            for (String symbol : new String[] {"!=", "="}) {
+                int at = expression.indexOf(symbol);
+                if (at > 0) {
+                    String left = expression.substring(0, at);
+                    String right = expression.substring(at + symbol.length());
+                    for (int i = 0; i < COMPARISONS.length; i++) {
+                        if (COMPARISONS[i].equals(left + " " + right) || COMPARISONS[i].equals(right + " " + left)) {
+                            return RuleField.numeric(FIELD_COMPARE, operator(symbol), i + 1);
+                        }
+                    }
+                    throw new IllegalArgumentException("cannot compare " + left + " with " + right);
+                }
+            }
+            throw new IllegalArgumentException("-C needs left=right or left!=right, not " + expression);
+        }
+
         private static RuleField.Operator operator(String symbol) {
             for (RuleField.Operator op : RuleField.Operator.values()) {
                 if (op.symbol().equals(symbol)) {
@@ -273,12 +301,8 @@ public final class AuditRuleSyntax {
                 case RuleField.PERM:
                     return RuleField.numeric(number, op, permBits(value));
                 case RuleField.MSGTYPE:
-                    for (Map.Entry<Integer, String> e : MESSAGE_TYPES.entrySet()) {
-                        if (e.getValue().equals(value)) {
-                            return RuleField.numeric(number, op, e.getKey());
-                        }
-                    }
-                    return RuleField.numeric(number, op, number(value));
+                    Optional<Integer> type = MessageTypes.number(value);
+                    return RuleField.numeric(number, op, type.isPresent() ? type.get() : number(value));
                 default:
                     return RuleField.numeric(number, op, value.equals("unset") ? -1 : number(value));
             }

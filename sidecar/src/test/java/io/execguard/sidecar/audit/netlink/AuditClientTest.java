@@ -95,6 +95,8 @@ class AuditClientTest {
                         "-F", "perm=wa", "-k", key),
                 List.of("-a", "never,exit", "-F", "arch=b64", "-S", "all", "-F", "uid=0", "-F", "exe=/usr/bin/ls",
                         "-k", key),
+                List.of("-a", "always,exit", "-F", "arch=b64", "-S", "execve", "-C", "uid!=euid", "-F", "auid>=1000",
+                        "-k", key),
                 List.of("-w", "/etc/hostname", "-p", "wa", "-k", key));
         for (List<String> args : commands) {
             String[] argv = new String[args.size() + 1];
