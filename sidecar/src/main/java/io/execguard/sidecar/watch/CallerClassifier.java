@@ -20,8 +20,9 @@ public final class CallerClassifier {
     }
 
     /**
-     * Classifies a caller from its executable path and comm, and its parent's executable (the JVM's spawn
-     * helper, or its vfork child, has the JVM as parent).
+     * Classifies a caller from the executable path and comm audit recorded for it. A JVM's child is {@code java}
+     * until it execs (vfork/fork launch) or the spawn helper ({@code posix_spawn} launch, the default); a JVM's
+     * parentage says nothing, because a JVM also starts Python or shells that report errors themselves.
      */
     public static CallerKind classify(Optional<String> exe, Optional<String> comm, Optional<String> parentExe) {
         String exeName = exe.map(CallerClassifier::baseName).orElse("");
@@ -36,9 +37,6 @@ public final class CallerClassifier {
         }
         if (SHELLS.contains(exeName) || SHELLS.contains(commName)) {
             return CallerKind.SHELL;
-        }
-        if (parentExe.map(CallerClassifier::baseName).map(CallerClassifier::isJava).orElse(false)) {
-            return CallerKind.JVM;
         }
         return CallerKind.OTHER;
     }

@@ -25,7 +25,7 @@ public record ExecRuleCoverage(Map<String, Set<String>> errnosByArch) {
     public static ExecRuleCoverage of(List<AuditRule> rules) {
         Map<String, Set<String>> by = new TreeMap<>();
         for (AuditRule r : rules) {
-            if (r.filter() != AuditRule.Filter.EXIT || r.action() != AuditRule.Action.ALWAYS) {
+            if (r.filter() != AuditRule.Filter.EXIT || r.action() != AuditRule.Action.ALWAYS || isWatch(r)) {
                 continue;
             }
             for (AuditArch arch : archesOf(r)) {
@@ -42,6 +42,12 @@ public record ExecRuleCoverage(Map<String, Set<String>> errnosByArch) {
             }
         }
         return new ExecRuleCoverage(by);
+    }
+
+    /** File watches ({@code -w}) are all-syscall rules restricted to one path: they say nothing about exec. */
+    private static boolean isWatch(AuditRule r) {
+        return r.fields().stream().anyMatch(f -> f.field() == RuleField.PATH || f.field() == RuleField.DIR
+                || f.field() == RuleField.PERM);
     }
 
     private static List<AuditArch> archesOf(AuditRule r) {

@@ -6,6 +6,8 @@ import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.event.CallerKind;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class Explainer {
     private static final Logger LOG = LoggerFactory.getLogger(Explainer.class);
 
-    private static final java.util.List<String> FALLBACK_ROOTS = java.util.List.of("/", "/proc/1/root");
+    private static final List<String> FALLBACK_ROOTS = List.of("/", "/proc/1/root");
 
     private final DiagnosisEngine engine;
     private final ProcReader proc;
@@ -31,17 +33,70 @@ public final class Explainer {
     }
 
     /**
-     * Explains {@code f} in the root of its caller (or parent), as found in /proc. When both are gone, a root in
-     * which the target is provably the same file (device and inode of the PATH record) is used instead: watch's
-     * own root, then the host's ({@code /proc/1/root}, with hostPID).
+     * Explains {@code f} in the root of the process that tried the exec, or of its parent once the short-lived
+     * child is gone, or - when both are gone - in watch's own root or the host's ({@code /proc/1/root}, with
+     * hostPID). When the records carry the file's device and inode, a root is used only if the path leads to that
+     * very file there (a runtime's parent lives in another root than the container it starts); a root that
+     * vanished while it was being read (the process exited) does not count either.
      */
     public ExplainedFailure explain(ExecFailure f) {
-        Optional<CallerProcess> caller = proc.caller(f.pid(), f.ppid());
-        Optional<String> root = caller.map(CallerProcess::root);
-        if (root.isEmpty()) {
-            root = SameFile.findRoot(f, trees, FALLBACK_ROOTS);
+        Optional<CallerProcess> self = proc.read(f.pid(), false);
+        Optional<CallerProcess> parent = proc.read(f.ppid(), true);
+        Optional<CallerProcess> caller = self.isPresent() ? self : parent;
+        CallerKind kind = CallerClassifier.classify(f.exe(), f.comm(), Optional.empty());
+        Optional<PathItem> target = f.target();
+        if (target.isEmpty() || target.get().name().isEmpty()) {
+            return new ExplainedFailure(f, caller, kind, Optional.empty(),
+                    Optional.of("the audit records name no file (execveat on a file descriptor)"), Optional.empty(),
+                    Optional.empty());
         }
-        return explain(f, caller, root);
+        List<Candidate> candidates = new ArrayList<>(4);
+        self.ifPresent(p -> candidates.add(new Candidate(p.root(), p.pid())));
+        parent.ifPresent(p -> candidates.add(new Candidate(p.root(), p.pid())));
+        for (String root : FALLBACK_ROOTS) {
+            candidates.add(new Candidate(root, 0));
+        }
+        boolean identity = target.get().inode().isPresent() && target.get().device().isPresent();
+        for (Candidate c : candidates) {
+            if (identity && !SameFile.matches(f, trees, c.root)) {
+                continue;
+            }
+            if (!identity && c.pid == 0) {
+                break; // without the inode nothing proves that another root holds the same file
+            }
+            Optional<Diagnosis> d = diagnose(f, target.get(), c.root);
+            if (c.pid != 0 && !proc.exists(c.pid)) {
+                continue; // the process exited while its root was being read
+            }
+            if (d.isPresent()) {
+                return new ExplainedFailure(f, caller, kind, d, Optional.empty(), Optional.of(c.root),
+                        Optional.empty());
+            }
+        }
+        return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of(caller.isEmpty()
+                ? "the caller and its parent had exited, and no root reachable here holds the same file"
+                : "the file was not found as the records name it in the caller's root"), Optional.empty(),
+                Optional.empty());
+    }
+
+    private Optional<Diagnosis> diagnose(ExecFailure f, PathItem target, String root) {
+        try {
+            return Optional.of(engine.diagnose(DiagnosisRequest.builder(target.name()).cwd(f.cwd().orElse("/"))
+                    .tree(trees.open(root)).build()));
+        } catch (RuntimeException e) {
+            LOG.debug("diagnosis of {} in {} failed", target.name(), root, e);
+            return Optional.empty();
+        }
+    }
+
+    private static final class Candidate {
+        final String root;
+        final long pid;
+
+        Candidate(String root, long pid) {
+            this.root = root;
+            this.pid = pid;
+        }
     }
 
     /** Explains {@code f} in a given root (pod scope found it there), with the caller facts available. */

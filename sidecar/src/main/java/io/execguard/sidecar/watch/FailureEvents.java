@@ -12,6 +12,8 @@ import io.execguard.core.event.ProcessInfo;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,7 +35,7 @@ public final class FailureEvents {
         ExecEvent.Builder b = ExecEvent.builder(EventAction.EXEC_FAILED, EventDataset.SIDECAR)
                 .id(id(f, stamp, e))
                 .timestamp(Instant.ofEpochMilli(f.epochMillis()))
-                .process(process(f))
+                .process(process(f, arguments(e)))
                 .error(f.errorCode(), f.errno().map(x -> x.message()).orElse("exec failed"))
                 .user(new UserIds(f.uid(), f.euid(), f.gid(), f.egid()))
                 .source(EventSource.audit(sourceType, stamp))
@@ -52,15 +54,41 @@ public final class FailureEvents {
         return b.build();
     }
 
-    private static ProcessInfo process(ExecFailure f) {
+    private static ProcessInfo process(ExecFailure f, List<String> args) {
         ProcessInfo.Builder p = ProcessInfo.builder(f.pid()).parentPid(f.ppid());
         f.exe().ifPresent(p::executable);
         f.comm().ifPresent(p::name);
         f.cwd().ifPresent(p::workingDirectory);
-        if (!f.argv().isEmpty()) {
-            p.args(f.argv()).commandLine(String.join(" ", f.argv()));
+        if (!args.isEmpty()) {
+            p.args(args).commandLine(String.join(" ", args));
         }
         return p.build();
+    }
+
+    /**
+     * The caller's arguments. The kernel caches PROCTITLE in the task's audit context at its first audited event
+     * and does not refresh it after a successful execve, so a process that had a failed exec audited before it
+     * became what it is now (a JVM's spawn helper searching PATH, then python) reports its old title. The live
+     * process's /proc cmdline is the truth while it exists; otherwise PROCTITLE is used unless its program name
+     * cannot be the recorded comm.
+     */
+    static List<String> arguments(ExplainedFailure e) {
+        Optional<CallerProcess> c = e.caller().filter(x -> !x.viaParent());
+        if (c.isPresent() && !c.get().args().isEmpty()) {
+            return c.get().args();
+        }
+        return proctitleIsCurrent(e.failure()) ? e.failure().argv() : List.of();
+    }
+
+    static boolean proctitleIsCurrent(ExecFailure f) {
+        if (f.argv().isEmpty() || f.comm().isEmpty()) {
+            return true;
+        }
+        String argv0 = f.argv().get(0);
+        String base = argv0.substring(argv0.lastIndexOf('/') + 1);
+        String comm = f.comm().get();
+        return base.startsWith(comm) || comm.startsWith(base) || f.exe().map(x -> x.endsWith("/" + base)).orElse(false)
+                || f.argv().stream().anyMatch(a -> a.endsWith("/" + comm) || a.equals(comm));
     }
 
     private static Evidence details(ExplainedFailure e, ExecFailure f) {
@@ -79,6 +107,9 @@ public final class FailureEvents {
         Evidence.Builder d = Evidence.builder().put("audit", audit.build()).put("caller", caller.build());
         e.root().ifPresent(r -> d.put("root", r));
         e.diagnosisSkipped().ifPresent(r -> d.put("diagnosis_skipped", r));
+        if (arguments(e).isEmpty() && !f.argv().isEmpty()) {
+            d.put("proctitle_stale", true);
+        }
         return d.build();
     }
 

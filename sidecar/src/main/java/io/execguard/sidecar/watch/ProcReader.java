@@ -39,9 +39,14 @@ public final class ProcReader {
             return Optional.empty();
         }
         ProcessContext p = c.get();
-        return Optional.of(new CallerProcess(pid, viaParent, p.executable(), p.name(), p.parentPid(),
+        return Optional.of(new CallerProcess(pid, viaParent, p.executable(), p.name(), p.args(), p.parentPid(),
                 p.parentPid() > 0 ? link(proc.resolve(Long.toString(p.parentPid())).resolve("exe")) : Optional.empty(),
                 p.container(), Optional.of(p.security()), proc.resolve(Long.toString(pid)).resolve("root").toString()));
+    }
+
+    /** True while {@code pid} exists (is not yet reaped). */
+    public boolean exists(long pid) {
+        return Files.exists(proc.resolve(Long.toString(pid)));
     }
 
     /** Pids visible in this /proc, for pod scope. */

@@ -3,8 +3,10 @@ package io.execguard.sidecar.watch;
 import com.sun.net.httpserver.HttpExchange;
 import io.execguard.core.event.output.OutputSpec;
 import io.execguard.core.event.pipeline.EventPipeline;
+import io.execguard.core.event.pipeline.EventSink;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.rule.AuditRules;
+import io.execguard.sidecar.output.LogbackEventOutput;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,11 +31,13 @@ import picocli.CommandLine.Spec;
             "Needs CAP_AUDIT_READ and the host network namespace for the audit stream, and CAP_AUDIT_CONTROL in"
                 + " the initial pid namespace for --install-rules. Runs until SIGTERM or SIGINT."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "1:failed at start (message says why)", "2:bad usage",
+        exitCodeList = {"143:stopped by SIGTERM (130 by SIGINT), after removing its rules",
+            "1:failed at start (message says why)", "2:bad usage",
             "3:audit is unavailable or a privilege is missing", "4:the audit log cannot be read"})
 public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DEST", defaultValue = "stdout",
-            description = "Where events go: stdout, stderr or file:PATH (default: ${DEFAULT-VALUE}).")
+            description = "Where events go: stdout, stderr or file:PATH (size-rolled); a logback.xml named by"
+                    + " EXECGUARD_LOGBACK_CONFIG wins. Default: ${DEFAULT-VALUE}.")
     String output;
 
     @Option(names = "--audit-log", paramLabel = "PATH",
@@ -81,8 +85,15 @@ public final class WatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Watcher.Settings settings = settings();
         OutputSpec out = outputSpec();
+        EventSink sink;
+        try {
+            sink = LogbackEventOutput.configure(out);
+        } catch (IllegalArgumentException e) {
+            say(err, e.getMessage());
+            return 1;
+        }
         WatchMetrics metrics = new WatchMetrics();
-        EventPipeline events = EventPipeline.builder().sink(OutputSinks.open(out)).threadName("execguard-output")
+        EventPipeline events = EventPipeline.builder().sink(sink).threadName("execguard-output")
                 .dropReporter((since, total) -> say(err, since + " events dropped by the output (" + total
                         + " in total)")).start();
         metrics.pipelineDropped(events::droppedCount);
@@ -102,16 +113,18 @@ public final class WatchCommand implements Callable<Integer> {
             http.ifPresent(HTTPServer::close);
             stopped.countDown();
         }, "execguard-shutdown");
+        // Registered before anything is installed, so that a signal at any moment removes what was installed.
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             watcher.start();
         } catch (WatchException e) {
             say(err, e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(hook);
             watcher.close();
             events.close();
             http.ifPresent(HTTPServer::close);
             return e.exitCode();
         }
-        Runtime.getRuntime().addShutdownHook(hook);
         say(err, "watching " + (auditLog != null ? auditLog.toString() : "the audit stream") + ", scope "
                 + settings.scope().name().toLowerCase() + http.map(h -> ", http on " + listen).orElse(""));
         stopped.await();

@@ -240,7 +240,12 @@ public final class Watcher implements AutoCloseable {
     private AuditRecordSource openSource() throws WatchException {
         if (settings.auditLog().isPresent()) {
             Path log = settings.auditLog().get();
-            return new LogFileRecordSource(log, settings.fromStart());
+            try {
+                return new LogFileRecordSource(log, settings.fromStart());
+            } catch (IOException e) {
+                removeRules();
+                throw new WatchException("cannot read " + log + ": " + e.getMessage(), EXIT_SOURCE, e);
+            }
         }
         try {
             return new NetlinkRecordSource(AuditMulticastReader.open());

@@ -82,6 +82,17 @@ public final class AuditLogFollower implements Closeable {
         return read;
     }
 
+    /**
+     * Fixes the starting point now (the end of the file as it is at this moment, unless reading from the start)
+     * instead of at the first {@link #poll()}, so that nothing written after the caller started is skipped.
+     */
+    public void begin() throws IOException {
+        if (channel == null) {
+            open(startAtEnd);
+            startAtEnd = false;
+        }
+    }
+
     /** Rotations by rename seen so far. */
     public long rotations() {
         return rotations;

@@ -20,7 +20,8 @@ public final class LogFileRecordSource implements AuditRecordSource {
     private Consumer<AuditRecord> sink;
     private Runnable malformed;
 
-    public LogFileRecordSource(Path path, boolean fromStart) {
+    /** Opens the log (when it exists) and fixes the starting point at once. */
+    public LogFileRecordSource(Path path, boolean fromStart) throws IOException {
         this.path = path;
         this.follower = new AuditLogFollower(path, fromStart, new LineSink() {
             @Override
@@ -35,6 +36,7 @@ public final class LogFileRecordSource implements AuditRecordSource {
                 }
             }
         });
+        follower.begin();
     }
 
     @Override
