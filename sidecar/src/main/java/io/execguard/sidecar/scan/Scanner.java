@@ -16,18 +16,21 @@ import io.execguard.sidecar.scan.image.ImageFileTree;
 import io.execguard.sidecar.scan.image.ImageFormatException;
 import io.execguard.sidecar.scan.image.ImageManifest;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -133,9 +136,9 @@ public final class Scanner {
         progress.finish();
         ImageLibc libc = ImageLibc.of(tree);
         boolean declaredChecked = false;
+        List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, config);
         for (Platform target : targets) {
             List<Diagnosis> all = new ArrayList<>();
-            List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, config);
             Set<String> inChain = new HashSet<>();
             for (EntrypointChain.Link link : chain) {
                 Diagnosis d = refineForLibc(diagnose(tree, link.path, target, config.workingDir(),
@@ -170,10 +173,10 @@ public final class Scanner {
     }
 
     /** An image that declares one platform but whose ELF executables are mostly for another. */
-    private static java.util.Optional<Finding> declaredPlatformFinding(ImageManifest manifest, Platform target,
+    private static Optional<Finding> declaredPlatformFinding(ImageManifest manifest, Platform target,
                                                                        List<Diagnosis> diagnoses) {
         if (manifest.platform().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Platform declared = manifest.platform().get();
         Map<String, Integer> byPlatform = new TreeMap<>();
@@ -195,7 +198,7 @@ public final class Scanner {
             }
         }
         if (total == 0 || matching * 2 >= total) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Evidence.Builder counts = Evidence.builder();
         byPlatform.forEach((k, v) -> counts.put(k, (long) v));
@@ -208,7 +211,7 @@ public final class Scanner {
                 .evidence(Evidence.builder().put("declared_platform", declared.toString())
                         .put("elf_platforms", counts.build()).build())
                 .build();
-        return java.util.Optional.of(Finding.builder(manifest.name(), Finding.Kind.IMAGE, manifest.name(), d,
+        return Optional.of(Finding.builder(manifest.name(), Finding.Kind.IMAGE, manifest.name(), d,
                 Severity.CRITICAL).build());
     }
 
@@ -229,7 +232,7 @@ public final class Scanner {
         if (d.cause() != Cause.ELF_INTERPRETER_MISSING || ImageLibc.NONE.equals(libc.flavour())) {
             return d;
         }
-        java.util.Optional<Evidence> elf = d.evidence().group(Evidence.ELF);
+        Optional<Evidence> elf = d.evidence().group(Evidence.ELF);
         String binaryLibc = elf.flatMap(e -> e.string("libc")).orElse("");
         if (!libc.lacks(binaryLibc)) {
             return d;
@@ -281,46 +284,51 @@ public final class Scanner {
     }
 
     /**
-     * Regular files with any execute bit below {@code dir}, by absolute path inside it, with their attributes
-     * (one {@code lstat} each); symlinks are not followed and unreadable entries are counted, not fatal.
+     * Regular files with any execute bit below {@code dir}, by absolute path inside it, with their attributes.
+     * One {@code lstat} per entry (its mode decides), one more per executable; symlinks are not followed and
+     * unreadable directories or entries are counted, not fatal.
      */
     static Map<String, FileAttributes> executablesIn(Path dir, int[] unreadable) throws IOException {
         if (!Files.isDirectory(dir) || !Files.isReadable(dir)) {
             throw new IOException("cannot read the directory " + dir);
         }
         Map<String, FileAttributes> out = new TreeMap<>();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    FileAttributes a = unixAttributes(file, attrs);
-                    if (a == null) {
-                        unreadable[0]++;
-                    } else if (a.anyExecuteBit()) {
-                        out.put("/" + dir.relativize(file), a);
-                    }
+        Deque<Path> todo = new ArrayDeque<>();
+        todo.push(dir);
+        while (!todo.isEmpty()) {
+            Path current = todo.pop();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(current)) {
+                for (Path entry : entries) {
+                    classify(dir, entry, todo, out, unreadable);
                 }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
+            } catch (IOException | DirectoryIteratorException e) {
                 unreadable[0]++;
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
         return out;
     }
 
-    private static FileAttributes unixAttributes(Path file, BasicFileAttributes basic) {
+    private static void classify(Path root, Path entry, Deque<Path> todo, Map<String, FileAttributes> out,
+                                 int[] unreadable) {
         try {
-            Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev", LinkOption.NOFOLLOW_LINKS);
-            return new FileAttributes(FileType.REGULAR, (Integer) a.get("mode"), basic.size(), (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), (Long) a.get("dev"), (Long) a.get("ino"),
-                    basic.lastModifiedTime().toMillis() * 1_000_000L);
+            int mode = (Integer) Files.getAttribute(entry, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int type = mode & 0170000;
+            if (type == 0040000) {
+                todo.push(entry);
+            } else if (type == 0100000 && (mode & 0111) != 0) {
+                out.put("/" + root.relativize(entry), unixAttributes(entry));
+            }
         } catch (IOException | UnsupportedOperationException | ClassCastException e) {
-            return null;
+            unreadable[0]++;
         }
+    }
+
+    private static FileAttributes unixAttributes(Path file) throws IOException {
+        Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev,size,lastModifiedTime",
+                LinkOption.NOFOLLOW_LINKS);
+        return new FileAttributes(FileType.REGULAR, (Integer) a.get("mode"), (Long) a.get("size"),
+                (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("dev"), (Long) a.get("ino"),
+                ((FileTime) a.get("lastModifiedTime")).toMillis() * 1_000_000L);
     }
 
     /** Keeps findings, minus the known exceptions of {@code --ignore}. */

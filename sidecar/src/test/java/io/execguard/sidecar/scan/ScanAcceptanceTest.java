@@ -136,6 +136,25 @@ class ScanAcceptanceTest {
     }
 
     @Test
+    void aMuslBinaryInAGlibcImageIsExplainedAsSuch() throws IOException {
+        byte[] layer = TestLayer.create()
+                .file("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", 0755, AMD64)
+                .symlink("/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+                .file("/usr/bin/glibc-ok", 0755, GLIBC_AMD64)
+                .file("/usr/local/bin/from-alpine", 0755, TestElf.elf64(TestElf.EM_X86_64, "/lib/ld-musl-x86_64.so.1"))
+                .bytes(Compression.GZIP);
+        Path image = TestImages.ociArchive(tmp.resolve("debian.tar"), "debian-app",
+                new TestImages.Spec("linux/amd64", List.of("/usr/bin/glibc-ok"), null).layer(layer));
+        ScanRun run = scan("--format", "json", image.toString());
+        assertEquals(List.of("error EXECUTABLE /usr/local/bin/from-alpine ELF_INTERPRETER_MISSING [linux/amd64]"),
+                findings(run.report));
+        JsonNode f = JSON.readTree(run.report.split("\n")[0]);
+        assertTrue(f.at("/execguard/diagnosis/summary").asText().startsWith("A musl binary in a glibc image"),
+                f.toString());
+        assertEquals("glibc", f.at("/execguard/scan/image_libc").asText());
+    }
+
+    @Test
     void anArm64ImageCarryingAmd64BinariesIsCaught() throws IOException {
         byte[] layer = TestLayer.create().file("/bin/app", 0755, AMD64).file("/bin/helper", 0755, AMD64)
                 .bytes(Compression.GZIP);
@@ -196,6 +215,40 @@ class ScanAcceptanceTest {
                 "error EXECUTABLE /usr/bin/needs-bash SHEBANG_INTERPRETER_MISSING [linux/amd64]"),
                 findings(run.report));
         assertEquals(0, scan("--ignore", "/usr/bin/*", "--platform", "linux/amd64", root.toString()).exit);
+    }
+
+    @Test
+    void armAttributesAtTheEndOfALargeBinaryAreReadFromTheCapturedTail() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/armv7", 0755, TestElf.elf32ArmV7(900_000)).bytes(Compression.GZIP);
+        Path image = TestImages.dockerSaveLegacy(tmp.resolve("arm.tar"), "arm:1",
+                new TestImages.Spec("linux/arm/v7", List.of("/bin/armv7"), null).layer(layer));
+        try (io.execguard.sidecar.scan.image.ImageArchive archive = io.execguard.sidecar.scan.image.ImageArchive.open(image)) {
+            io.execguard.sidecar.scan.image.ImageFileTree tree = archive.tree(archive.manifests().get(0),
+                    io.execguard.sidecar.scan.image.CapturePolicy.withEntrypointNames(java.util.Set.of()), n -> { });
+            assertTrue(tree.capturedBytes() < 300_000, "only head and tail are kept: " + tree.capturedBytes());
+            io.execguard.core.diagnose.Diagnosis d = DiagnosisEngine.forHost().diagnose(DiagnosisRequest
+                    .builder("/bin/armv7").tree(tree).platform(io.execguard.core.platform.Platform.parse("linux/arm/v7")).build());
+            assertEquals(Cause.OK, d.cause(), d.summary());
+            assertEquals("linux/arm/v7", d.evidence().group("elf").orElseThrow().string("platform").orElseThrow());
+        }
+        assertEquals(0, scan(image.toString()).exit);
+    }
+
+    @Test
+    void entrypointWithoutShebangAndShellFormCommandToAMissingProgram() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/sh", 0755, AMD64)
+                .file("/start.sh", 0755, "cd /srv\nexec ./server\n").bytes(Compression.NONE);
+        Path noShebang = TestImages.dockerSaveLegacy(tmp.resolve("a.tar"), "a:1",
+                new TestImages.Spec("linux/amd64", List.of("/start.sh"), null).layer(layer));
+        assertEquals(List.of("critical ENTRYPOINT /start.sh SHEBANG_MISSING [linux/amd64]"),
+                findings(scan("--format", "json", noShebang.toString()).report));
+        Path shellForm = TestImages.dockerSaveLegacy(tmp.resolve("b.tar"), "b:1",
+                new TestImages.Spec("linux/amd64", List.of(), List.of("/bin/sh", "-c", "exec /opt/missing --serve"))
+                        .layer(layer));
+        ScanRun run = scan("--format", "json", shellForm.toString());
+        assertEquals(1, run.exit);
+        assertEquals(List.of("critical ENTRYPOINT /opt/missing NOT_FOUND [linux/amd64]",
+                "error EXECUTABLE /start.sh SHEBANG_MISSING [linux/amd64]"), findings(run.report));
     }
 
     private static void write(Path root, String rel, byte[] content, String perms) throws IOException {

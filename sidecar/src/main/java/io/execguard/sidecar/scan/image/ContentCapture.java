@@ -21,6 +21,8 @@ final class ContentCapture {
     private final InputStream in;
     private final long size;
     private final List<CapturedContent.Range> ranges = new ArrayList<>();
+    /** (offset, length) of every ELF table asked for, in file order: kept when the prefix is trimmed. */
+    private final List<long[]> wanted = new ArrayList<>();
     private long position;
 
     private ContentCapture(InputStream in, long size) {
@@ -34,16 +36,50 @@ final class ContentCapture {
         ContentCapture c = new ContentCapture(in, size);
         int prefixLength = policy.prefixFor(path, mode);
         byte[] prefix = c.take(Math.min(size, prefixLength));
+        c.ranges.add(new CapturedContent.Range(0, prefix));
         if (isElf(prefix) && policy.wantsElfDetail(path, mode)) {
-            if (prefixLength < CapturePolicy.ENTRYPOINT_PREFIX && prefix.length > CapturePolicy.ELF_PREFIX) {
-                prefix = Arrays.copyOf(prefix, CapturePolicy.ELF_PREFIX);
-            }
-            c.ranges.add(new CapturedContent.Range(0, prefix));
             c.captureElfDetail(prefix);
-        } else {
-            c.ranges.add(new CapturedContent.Range(0, prefix));
+            if (prefixLength < CapturePolicy.ENTRYPOINT_PREFIX && prefix.length > CapturePolicy.ELF_PREFIX) {
+                c.trimPrefix(CapturePolicy.ELF_PREFIX);
+            }
         }
         return CapturedContent.of(size, c.ranges);
+    }
+
+    /**
+     * Shrinks the prefix of an ELF file to {@code length} bytes once its tables are known, keeping the program
+     * header table and PT_INTERP string even where they lay in the part cut off.
+     */
+    private void trimPrefix(int length) {
+        byte[] prefix = ranges.get(0).bytes;
+        List<CapturedContent.Range> kept = new ArrayList<>();
+        kept.add(new CapturedContent.Range(0, Arrays.copyOf(prefix, length)));
+        long[] merged = null;
+        wanted.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (long[] w : wanted) {
+            long from = Math.max(w[0], length);
+            long to = Math.min(w[0] + w[1], prefix.length);
+            if (from >= to) {
+                continue;
+            }
+            if (merged != null && from <= merged[1]) {
+                merged[1] = Math.max(merged[1], to);
+            } else {
+                addSlice(kept, prefix, merged);
+                merged = new long[] {from, to};
+            }
+        }
+        addSlice(kept, prefix, merged);
+        kept.addAll(ranges.subList(1, ranges.size()));
+        ranges.clear();
+        ranges.addAll(kept);
+    }
+
+    private static void addSlice(List<CapturedContent.Range> into, byte[] prefix, long[] interval) {
+        if (interval != null) {
+            into.add(new CapturedContent.Range(interval[0],
+                    Arrays.copyOfRange(prefix, (int) interval[0], (int) interval[1])));
+        }
     }
 
     private static boolean isElf(byte[] b) {
@@ -96,6 +132,7 @@ final class ContentCapture {
      * stream has not passed them yet; null when the stream is already beyond them.
      */
     private byte[] bytesAt(long offset, int length) throws IOException {
+        wanted.add(new long[] {offset, length});
         byte[] kept = keptSlice(offset, length);
         if (kept != null) {
             return kept;

@@ -95,13 +95,6 @@ public final class ImageFileTree implements FileTree {
         }
     }
 
-    /** The target of the symlink at {@code path} (not followed), if it is one. */
-    public java.util.Optional<String> symlinkTarget(String path) {
-        Resolution r = resolve(path, "/", false);
-        return r.entry != null && r.entry.type == FileType.SYMLINK
-                ? java.util.Optional.of(r.entry.linkTarget) : java.util.Optional.empty();
-    }
-
     /** Bytes of file content held in memory for this image. */
     public long capturedBytes() {
         return capturedBytes;

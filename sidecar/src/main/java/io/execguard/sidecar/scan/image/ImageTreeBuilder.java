@@ -100,17 +100,50 @@ final class ImageTreeBuilder {
     }
 
     private ImageEntry directoryFor(List<String> parts, int layer) {
+        return directoryFor(parts, layer, 0);
+    }
+
+    /**
+     * The directory at {@code parts}, created where missing. A symlink on the way is followed inside the image,
+     * as containerd's applier does (a layer entry {@code lib/x} lands in {@code usr/lib/x} when {@code lib} is a
+     * symlink to {@code usr/lib}); a non-directory on the way is replaced by a directory.
+     */
+    private ImageEntry directoryFor(List<String> parts, int layer, int hops) {
         ImageEntry dir = root;
-        for (String part : parts) {
+        List<String> walked = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i);
             ImageEntry next = dir.children.get(part);
+            if (next != null && next.type == FileType.SYMLINK && hops < ImageFileTree.MAX_SYMLINKS) {
+                List<String> target = new ArrayList<>(next.linkTarget.startsWith("/") ? List.of() : walked);
+                target.addAll(split(next.linkTarget));
+                target.addAll(parts.subList(i + 1, parts.size()));
+                return directoryFor(lexical(target), layer, hops + 1);
+            }
             if (next == null || !next.isDirectory()) {
                 forget(next);
                 next = new ImageEntry(FileType.DIRECTORY, 0755, 0, 0, 0, 0, newInode(), layer, null, null);
                 dir.children.put(part, next);
             }
             dir = next;
+            walked.add(part);
         }
         return dir;
+    }
+
+    /** Resolves {@code ..} lexically; the components before it are real directories, so this is exact. */
+    private static List<String> lexical(List<String> parts) {
+        List<String> out = new ArrayList<>();
+        for (String p : parts) {
+            if (p.equals("..")) {
+                if (!out.isEmpty()) {
+                    out.remove(out.size() - 1);
+                }
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Keeps the captured-bytes count honest when an entry leaves the tree. */

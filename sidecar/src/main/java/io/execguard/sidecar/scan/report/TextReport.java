@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 
 /** The human format: what was scanned, a summary table by cause, then each finding, most important first. */
@@ -69,7 +70,7 @@ final class TextReport {
 
     private static void finding(Finding f, PrintWriter w) {
         String where = f.kind() == Finding.Kind.IMAGE ? "image " + f.path() : f.path();
-        w.println(f.severity().label().toUpperCase(java.util.Locale.ROOT) + "  " + where + "  ["
+        w.println(f.severity().label().toUpperCase(Locale.ROOT) + "  " + where + "  ["
                 + f.diagnosis().platform() + "]  " + f.diagnosis().cause()
                 + f.diagnosis().errno().map(e -> " (" + e.name() + ")").orElse("")
                 + f.role().map(r -> "  " + r).orElse(""));

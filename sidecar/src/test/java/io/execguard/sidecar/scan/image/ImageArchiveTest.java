@@ -127,6 +127,15 @@ class ImageArchiveTest {
     }
 
     @Test
+    void entriesBelowASymlinkedDirectoryLandInItsTarget() throws IOException {
+        byte[] lower = TestLayer.create().dir("/usr/lib").symlink("/lib", "usr/lib").bytes(Compression.NONE);
+        byte[] upper = TestLayer.create().file("/lib/ld-musl-x86_64.so.1", 0755, "x").bytes(Compression.NONE);
+        ImageFileTree tree = treeOf(lower, upper);
+        assertEquals(FileType.SYMLINK, tree.lookupNoFollow("/lib", "/").attributes().get().type());
+        assertEquals(List.of("ld-musl-x86_64.so.1"), tree.list("/usr/lib"));
+    }
+
+    @Test
     void hardLinksShareTheInodeAndContent() throws IOException {
         byte[] layer = TestLayer.create().file("/bin/busybox", 0755, "#!/bin/true\n").hardlink("/bin/sh", "/bin/busybox")
                 .bytes(Compression.NONE);
@@ -168,6 +177,22 @@ class ImageArchiveTest {
             assertEquals(-1, f.read(elf.length, ByteBuffer.allocate(1)));
         }
         assertEquals(java.util.Arrays.copyOf(elf, 64).length, readBytes(tree, "/bin/far", 64).length);
+    }
+
+    @Test
+    void elfTablesBetweenTheElfPrefixAndTheScriptPrefixSurviveTrimming() throws IOException {
+        byte[] elf = TestElf.elf64(TestElf.EM_X86_64, "/lib64/ld-linux-x86-64.so.2", 6_000, 50_000);
+        ImageFileTree tree = treeOf(TestLayer.create().file("/bin/mid", 0755, elf).bytes(Compression.NONE));
+        assertEquals(CapturePolicy.ELF_PREFIX + 112 + 28, tree.capturedBytes());
+        try (OpenedFile f = tree.open("/bin/mid", "/")) {
+            ByteBuffer table = ByteBuffer.allocate(112 + 28);
+            while (table.hasRemaining()) {
+                f.read(6_000 + table.position(), table);
+            }
+            assertEquals("/lib64/ld-linux-x86-64.so.2\0",
+                    new String(table.array(), 112, 28, StandardCharsets.US_ASCII));
+            assertThrows(IOException.class, () -> f.read(5_000, ByteBuffer.allocate(1)));
+        }
     }
 
     @Test
@@ -234,10 +259,45 @@ class ImageArchiveTest {
     }
 
     @Test
+    void aLayoutWhoseBlobIsASymlinkOutOfTheLayoutIsRefused() throws IOException {
+        Path dir = TestImages.ociLayout(Files.createDirectory(tmp.resolve("layout")), "v1",
+                twoLayers(Compression.NONE, Compression.NONE));
+        Path index = dir.resolve("index.json");
+        Path outside = Files.write(tmp.resolve("outside.json"), Files.readAllBytes(index));
+        Files.delete(index);
+        Files.createSymbolicLink(index, outside);
+        ImageFormatException e = assertThrows(ImageFormatException.class, () -> ImageArchive.open(dir));
+        assertTrue(e.getMessage().contains("outside the layout"), e.getMessage());
+    }
+
+    @Test
     void aCorruptLayerIsReportedAsSuch() throws IOException {
         byte[] corrupt = new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7};
         Path file = TestImages.dockerSaveLegacy(tmp.resolve("bad.tar"), "bad:1",
                 new TestImages.Spec("linux/amd64", List.of("/x"), null).layer(corrupt));
+        try (ImageArchive archive = ImageArchive.open(file)) {
+            ImageFormatException e = assertThrows(ImageFormatException.class,
+                    () -> archive.tree(archive.manifests().get(0), POLICY, n -> { }));
+            assertTrue(e.getMessage().contains("layer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLargeExecutableCostsOnlyItsPrefixInMemory() throws IOException {
+        byte[] big = new byte[40 * 1024 * 1024];
+        big[0] = '#';
+        big[1] = '!';
+        ImageFileTree tree = treeOf(TestLayer.create().file("/bin/huge", 0755, big).bytes(Compression.GZIP));
+        assertEquals(CapturePolicy.OTHER_EXECUTABLE_PREFIX, tree.capturedBytes());
+        assertEquals(big.length, tree.lookup("/bin/huge").attributes().get().size());
+    }
+
+    @Test
+    void aLayerEntryShorterThanItsDeclaredSizeIsACorruptLayer() throws IOException {
+        byte[] layer = TestLayer.create().file("/bin/cut", 0755, new byte[10_000]).bytes(Compression.NONE);
+        byte[] truncated = java.util.Arrays.copyOf(layer, 512 + 2048);
+        Path file = TestImages.dockerSaveLegacy(tmp.resolve("cut.tar"), "cut:1",
+                new TestImages.Spec("linux/amd64", List.of(), null).layer(truncated));
         try (ImageArchive archive = ImageArchive.open(file)) {
             ImageFormatException e = assertThrows(ImageFormatException.class,
                     () -> archive.tree(archive.manifests().get(0), POLICY, n -> { }));

@@ -82,4 +82,22 @@ public final class TestElf {
         b.putInt(1).putInt(0).putInt(0x10000).putInt(0x10000).putInt(size).putInt(size).putInt(5).putInt(0x1000);
         return b.array();
     }
+
+    /**
+     * A 32-bit ARM ET_EXEC of {@code size} bytes whose {@code .ARM.attributes} (Tag_CPU_arch v7) and section
+     * header table sit at the very end, as linkers lay them out, far beyond any prefix scan keeps.
+     */
+    public static byte[] elf32ArmV7(int size) {
+        byte[] attributes = {'A', 0x14, 0, 0, 0, 'a', 'e', 'a', 'b', 'i', 0, 1, 0x0a, 0, 0, 0, 5, '7', 0, 6, 10};
+        byte[] elf = elf32Arm(size);
+        int shoff = size - 2 * 40;
+        int attributesOffset = shoff - attributes.length;
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(32, shoff).putShort(50, (short) 0);
+        b.position(attributesOffset);
+        b.put(attributes);
+        b.position(shoff + 40);
+        b.putInt(0).putInt(0x70000003).putInt(0).putInt(0).putInt(attributesOffset).putInt(attributes.length);
+        return elf;
+    }
 }
