@@ -27,7 +27,8 @@ final class EventDigest {
         EventFields.text(event, "execguard.diagnosis.summary").ifPresent(s -> wrap(out, "what", s));
         EventFields.text(event, "execguard.diagnosis.remediation").ifPresent(s -> wrap(out, "fix", s));
         caller(event).ifPresent(s -> wrap(out, "caller", s));
-        EventFields.firstText(event, "execguard.exec.args", "process.command_line", "process.args")
+        EventFields.firstText(event, "execguard.details.exec.args", "execguard.exec.args", "process.command_line",
+                "process.args")
                 .ifPresent(s -> wrap(out, "command", s));
         EventFields.text(event, "error.message").ifPresent(s -> wrap(out, "error", s));
         return out;
