@@ -12,7 +12,9 @@
 #   see examples/k8s (node mode: AUDIT_CONTROL, AUDIT_READ, SYS_PTRACE; sidecar mode: AUDIT_READ).
 # - Works with a read-only root filesystem and a noexec /tmp: JNA's native library is extracted at build
 #   time into /opt/execguard/native and loaded from there; run-time extraction is switched off, so a missing
-#   library fails loudly instead of writing to disk. The JVM writes no perf data (-XX:-UsePerfData).
+#   library fails loudly instead of writing to disk. The JVM writes no perf data (-XX:-UsePerfData). watch
+#   writes one small probe file under /tmp at start-up: give it a tmpfs or emptyDir there
+#   (docker run --read-only --tmpfs /tmp ...; the manifests in examples/k8s mount an emptyDir).
 # - Memory: heap at most 60% of the container's memory limit, serial GC (one small heap, few threads),
 #   exits on OutOfMemoryError so Kubernetes restarts it instead of it limping on.
 
