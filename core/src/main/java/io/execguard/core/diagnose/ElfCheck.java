@@ -143,18 +143,14 @@ final class ElfCheck {
                                                 ElfHeader k, List<ProgramHeader> phdrs, boolean nativeMachine) {
         long size = r.size();
         long needed = 0;
-        boolean kernelFaults = false;
         for (ProgramHeader p : phdrs) {
-            if (p.type() != ProgramHeader.PT_LOAD) {
-                continue;
+            if (p.type() == ProgramHeader.PT_LOAD) {
+                long end = p.offset() + p.filesz();
+                boolean overflow = p.offset() < 0 || p.filesz() < 0 || end < 0;
+                needed = overflow ? Long.MAX_VALUE : Math.max(needed, end);
             }
-            long end = p.offset() + p.filesz();
-            boolean overflow = p.offset() < 0 || p.filesz() < 0 || end < 0;
-            needed = overflow ? Long.MAX_VALUE : Math.max(needed, end);
-            boolean zeroesTail = Long.compareUnsigned(p.memsz(), p.filesz()) > 0
-                    && (p.flags() & ProgramHeader.PF_W) != 0 && end % PAGE_SIZE != 0;
-            kernelFaults |= zeroesTail && (overflow || end - end % PAGE_SIZE >= size);
         }
+        boolean kernelFaults = kernelFaultsLoading(phdrs, size);
         if (needed > size) {
             String need = needed == Long.MAX_VALUE ? "more bytes than a file can hold" : needed + " bytes";
             String start = path + " is truncated: it has " + size + " bytes but its loadable segments need " + need;
@@ -176,6 +172,26 @@ final class ElfCheck {
                     .remediation("Run the program that uses this library, not the library itself.");
         }
         return ok(in, path, d, nativeMachine);
+    }
+
+    /**
+     * True when {@code elf_load} must zero the tail of a writable segment's last file page ({@code padzero}) and that
+     * page lies past the end of a {@code size}-byte file: the kernel faults and the exec fails late (SIGSEGV).
+     */
+    static boolean kernelFaultsLoading(List<ProgramHeader> phdrs, long size) {
+        for (ProgramHeader p : phdrs) {
+            if (p.type() != ProgramHeader.PT_LOAD) {
+                continue;
+            }
+            long end = p.offset() + p.filesz();
+            boolean overflow = p.offset() < 0 || p.filesz() < 0 || end < 0;
+            boolean zeroesTail = Long.compareUnsigned(p.memsz(), p.filesz()) > 0
+                    && (p.flags() & ProgramHeader.PF_W) != 0 && end % PAGE_SIZE != 0;
+            if (zeroesTail && (overflow || end - end % PAGE_SIZE >= size)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Verdict ok(Inspection in, String path, ElfDescription d, boolean nativeMachine) {

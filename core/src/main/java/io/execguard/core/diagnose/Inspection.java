@@ -163,6 +163,13 @@ final class Inspection {
     }
 
     private static Verdict unreadable(String path, Lookup lookup, IOException e) {
+        if (e instanceof BoundedReader.ReadBudgetExceededException) {
+            return Verdict.of(Cause.UNKNOWN_FORMAT, path + " would need more than " + BoundedReader.MAX_BYTES
+                            + " bytes of headers to judge; execguard reads no more than that of any file.")
+                    .errno(null).runnable(false)
+                    .remediation("Check the file with readelf -lh; its headers are unusually large or hostile.")
+                    .resolvedPath(lookup.resolvedPath());
+        }
         String why = e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
         return Verdict.of(Cause.UNKNOWN_FORMAT, path + " cannot be read by execguard (" + why
                         + "), so its format is unknown; the kernel may still execute it.")

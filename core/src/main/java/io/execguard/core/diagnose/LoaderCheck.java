@@ -7,6 +7,7 @@ import io.execguard.core.fs.OpenedFile;
 import io.execguard.core.inspect.BoundedReader;
 import io.execguard.core.inspect.ElfDescription;
 import io.execguard.core.inspect.ElfHeader;
+import io.execguard.core.inspect.ProgramHeader;
 import io.execguard.core.platform.ElfMachines;
 import io.execguard.core.platform.KernelAbi;
 import io.execguard.core.platform.MountEntry;
@@ -72,9 +73,17 @@ final class LoaderCheck {
                     + in.platform() + " kernel", Errno.ELIBBAD);
         }
         long size = (long) h.phentsize() * h.phnum();
-        if (h.phentsize() != h.expectedPhentsize() || size == 0 || size > ElfCheck.PAGE_SIZE
-                || ElfCheck.readWithin(r, h.phoff(), (int) size).length != size) {
-            return invalid(path, loader, "has invalid or truncated program headers", Errno.ELIBBAD);
+        if (h.phentsize() != h.expectedPhentsize() || size == 0 || size > ElfCheck.PAGE_SIZE) {
+            return invalid(path, loader, "has invalid program headers", Errno.ELIBBAD);
+        }
+        byte[] table = ElfCheck.readWithin(r, h.phoff(), (int) size);
+        if (table.length != size) {
+            return invalid(path, loader, "is truncated before the end of its program headers", Errno.ELIBBAD);
+        }
+        if (ElfCheck.kernelFaultsLoading(ProgramHeader.parseAll(table, h.phnum(), is64, abi.order()), r.size())) {
+            // The loader is mapped after the point of no return: a fault there kills the new image.
+            return invalid(path, loader, "is truncated (" + r.size() + " bytes): the kernel faults while loading it"
+                    + " and kills the new program with SIGSEGV", Errno.SIGSEGV);
         }
         return null;
     }

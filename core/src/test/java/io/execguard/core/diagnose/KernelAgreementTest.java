@@ -96,6 +96,10 @@ class KernelAgreementTest {
                 new Fixture("script #!/bin/sh", OK, d -> script(d, "s", "#!/bin/sh\nexit 0\n")),
                 new Fixture("script with blanks and an argument", OK, d -> script(d, "s", "#!  \t/bin/sh  -e \nexit 0\n")),
                 new Fixture("script without newline", OK, d -> script(d, "s", "#!/bin/sh")),
+                new Fixture("relative interpreter in the working directory", OK, d -> {
+                    copy(d, "/bin/sh", "mysh", "755");
+                    return script(d, "s", "#!mysh\nexit 0\n");
+                }),
                 new Fixture("script #!/usr/bin/env sh", OK, d -> script(d, "s", "#!/usr/bin/env sh\nexit 0\n")),
                 new Fixture("five levels of #! interpreters", OK, d -> chain(d, 5)));
     }
@@ -121,8 +125,9 @@ class KernelAgreementTest {
                 new Fixture("character device", NOT_REGULAR_FILE, d -> "/dev/null"),
                 new Fixture("unix socket", NOT_REGULAR_FILE, d -> {
                     Path s = d.resolve("sock");
-                    ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                    ch.bind(UnixDomainSocketAddress.of(s));
+                    try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                        ch.bind(UnixDomainSocketAddress.of(s));
+                    }
                     Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
                     return s.toString();
                 }),
@@ -174,6 +179,18 @@ class KernelAgreementTest {
 
     private static List<Fixture> loaders() {
         return List.of(
+                new Fixture("synthetic loader that runs", OK, d -> {
+                    Path ld = write(d, "ld-ok", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "withld", ElfBuilder.x86_64().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an i386 loader (compat loader path)", compatCause(), d -> {
+                    Path ld = write(d, "ld-i386", ElfBuilder.i386().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
+                new Fixture("i386 program with an x86-64 loader (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
+                    Path ld = write(d, "ld-64", ElfBuilder.x86_64().base(0x7000000).build(), "755");
+                    return exe(d, "i386ld64", ElfBuilder.i386().interpreter(ld.toString()).build());
+                }),
                 new Fixture("loader missing", ELF_INTERPRETER_MISSING, d -> exe(d, "nold", ElfBuilder.x86_64().interpreter(d.resolve("no/ld.so").toString()).build())),
                 new Fixture("musl binary on glibc", ELF_INTERPRETER_MISSING, d -> {
                     assumeFalse(Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")), "musl is installed here");
@@ -204,6 +221,11 @@ class KernelAgreementTest {
                 new Fixture("loader for another machine (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
                     Path ld = write(d, "ld-arm", ElfBuilder.foreign(183, true, false).type(ElfBuilder.ET_DYN).build(), "755");
                     return exe(d, "ldarm", ElfBuilder.x86_64().interpreter(ld.toString()).build());
+                }),
+                new Fixture("loader cut in half (SIGSEGV)", ELF_INTERPRETER_INVALID, d -> {
+                    byte[] ld = Files.readAllBytes(Path.of("/lib64/ld-linux-x86-64.so.2"));
+                    Path half = write(d, "ld-half", Arrays.copyOf(ld, ld.length / 2), "755");
+                    return exe(d, "ldhalf", ElfBuilder.x86_64().interpreter(half.toString()).build());
                 }),
                 new Fixture("loader with bad program headers (ELIBBAD)", ELF_INTERPRETER_INVALID, d -> {
                     Path ld = write(d, "ld-bad", ElfBuilder.x86_64().type(ElfBuilder.ET_DYN).phentsize(12).build(), "755");

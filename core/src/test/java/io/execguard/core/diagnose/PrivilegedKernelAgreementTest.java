@@ -135,9 +135,23 @@ class PrivilegedKernelAgreementTest {
     private void mountBinfmtMisc() throws IOException {
         if (!Files.exists(BINFMT.resolve("status"))) {
             Commands.run("mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT.toString());
-            undo.add(() -> quietly("umount", BINFMT.toString()));
+            // Unmount only when no handler is left: a concurrent run of this test may still be using it.
+            undo.add(() -> {
+                if (handlerCount() == 0) {
+                    quietly("umount", BINFMT.toString());
+                }
+            });
         }
         assertTrue(Files.readString(BINFMT.resolve("status")).trim().equals("enabled"), "binfmt_misc is disabled");
+    }
+
+    private static long handlerCount() {
+        try (var entries = Files.list(BINFMT)) {
+            return entries.filter(p -> !p.getFileName().toString().equals("status")
+                    && !p.getFileName().toString().equals("register")).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private void register(String name, String rest) throws IOException {

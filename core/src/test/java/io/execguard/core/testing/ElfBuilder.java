@@ -154,6 +154,12 @@ public final class ElfBuilder {
         return this;
     }
 
+    /** Maps the file at {@code address} instead (a loader must not overlap the program it loads). */
+    public ElfBuilder base(long address) {
+        this.base = address;
+        return this;
+    }
+
     /** The virtual address the file is mapped at. */
     public long base() {
         return base;

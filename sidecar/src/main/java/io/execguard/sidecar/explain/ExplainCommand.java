@@ -108,11 +108,17 @@ public final class ExplainCommand implements Callable<Integer> {
         if (platform == null) {
             return null;
         }
+        Platform p;
         try {
-            return Platform.parse(platform);
+            p = Platform.parse(platform);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (!p.os().equals("linux")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--platform " + platform
+                    + " is not a Linux platform; explain predicts what Linux's execve does (e.g. linux/arm64)");
+        }
+        return p;
     }
 
     private FileTree tree() {

@@ -148,6 +148,7 @@ class ExplainCommandTest {
     void usageErrorsAreOneSentenceAndExitTwo() {
         for (String[] args : List.of(
                 new String[] {"explain", "--platform", "linux/", "/bin/true"},
+                new String[] {"explain", "--platform", "windows/amd64", "/bin/true"},
                 new String[] {"explain"},
                 new String[] {"explain", "--files-from", dir.resolve("absent").toString()},
                 new String[] {"explain", "--root", dir.resolve("absent").toString(), "/x"},
