@@ -1,6 +1,8 @@
 package io.execguard.core.event;
 
 import io.execguard.core.fs.FileAttributes;
+import io.execguard.core.fs.FileTree;
+import io.execguard.core.hash.FileHasher;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +28,31 @@ public final class FileInfo {
     /** A target with its {@code stat} facts ({@code file.size}, {@code file.mode}, {@code file.inode}...). */
     public static FileInfo of(String path, FileAttributes attributes) {
         return new FileInfo(path, Objects.requireNonNull(attributes, "attributes"), null);
+    }
+
+    /**
+     * The target as {@code tree} shows it: {@code stat} facts when the path resolves (symlinks followed inside the
+     * tree), and its SHA-256 when {@code hasher} hashes it (regular file within the size limit; cached). Never
+     * throws: what cannot be learnt is left out. {@code file.path} is {@code path} made absolute against
+     * {@code cwd}.
+     */
+    public static FileInfo describe(FileTree tree, String path, String cwd, FileHasher hasher) {
+        String absolute = absolute(path, cwd);
+        FileAttributes attributes;
+        try {
+            attributes = tree.lookup(path, cwd).attributes().orElse(null);
+        } catch (RuntimeException e) {
+            attributes = null;
+        }
+        String sha256 = attributes == null ? null : hasher.sha256(tree, path, cwd).orElse(null);
+        return new FileInfo(absolute, attributes, sha256);
+    }
+
+    private static String absolute(String path, String cwd) {
+        if (path.startsWith("/") || cwd == null || cwd.isEmpty()) {
+            return path;
+        }
+        return cwd.endsWith("/") ? cwd + path : cwd + "/" + path;
     }
 
     /** A copy with {@code file.hash.sha256} (lower-case hex, see {@code io.execguard.core.hash.FileHasher}). */

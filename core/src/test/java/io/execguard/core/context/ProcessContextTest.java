@@ -56,13 +56,28 @@ class ProcessContextTest {
         assertTrue(self.namespaces().keySet().containsAll(List.of("mnt", "pid", "net", "user")),
                 self.namespaces().toString());
         assertEquals(inode("/proc/self/ns/mnt"), self.namespaces().get("mnt"));
+        // This kernel's answer decides: a label when an LSM serves attr files, nothing when reads fail (EINVAL).
+        boolean lsmAnswers = readsNonEmpty("/proc/self/attr/apparmor/current")
+                || readsNonEmpty("/proc/self/attr/current");
+        assertEquals(lsmAnswers, self.security().lsmLabel().isPresent(), self.security().toString());
+    }
+
+    private static boolean readsNonEmpty(String file) {
+        try {
+            return !new String(ProcessContextReader.readProcFile(Path.of(file)), StandardCharsets.UTF_8)
+                    .replace("\0", "").isBlank();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
     void readsAChildWithItsOwnArgumentsDirectoryAndCredentials() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-        assumeTrue(ProcessContext.self().orElseThrow().userIds().effectiveUid() == 0,
-                "changing uid and capabilities needs root");
+        if (!"true".equals(System.getenv("CI"))) { // CI runs as root with util-linux: there it must run
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+            assumeTrue(ProcessContext.self().orElseThrow().userIds().effectiveUid() == 0,
+                    "changing uid and capabilities needs root");
+        }
         Process child = start(tmp, "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
                 "/bin/sh", "-c", "sleep 30; true", "sh", "an argument with spaces");

@@ -138,7 +138,8 @@ public final class EventPipeline implements AutoCloseable {
      * Stops accepting events, waits up to {@code timeout} for the queued ones to be written and flushed, then
      * counts whatever is still queued as dropped. Safe to call more than once and from a shutdown hook.
      *
-     * @return true if everything queued was written within the timeout
+     * @return true if the writer finished (every queued event written, flushed, or counted as failed) within the
+     *     timeout; false if it was still busy, e.g. with a sink that hangs
      */
     public boolean close(Duration timeout) {
         closed = true;
@@ -169,8 +170,7 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     private void drainAsDropped() {
-        ExecEvent e;
-        while ((e = queue.poll()) != null) {
+        while (queue.poll() != null) {
             queued.decrementAndGet();
             dropped.increment();
         }
