@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * An application for the agent's integration tests (in a package of its own, as an application's would be): execs
- * each argument in turn (with ProcessBuilder, or with Runtime.exec when an argument starts with {@code runtime:})
+ * each argument in turn (with ProcessBuilder; with Runtime.exec for {@code runtime:PATH}; as the second stage of a
+ * {@code startPipeline} for {@code pipeline:PATH})
  * and prints one line per attempt describing what the application saw, in a format the tests read back. Uses
  * nothing but the JDK.
  */
@@ -25,9 +26,12 @@ public final class ProbeApp {
     /** One attempt as a line: {@code OUTCOME <b64 path> EXIT <code> <b64 output>} or {@code ... THROWN ...}. */
     public static String attempt(String arg) throws InterruptedException {
         boolean runtime = arg.startsWith("runtime:");
-        String path = runtime ? arg.substring("runtime:".length()) : arg;
+        boolean pipeline = arg.startsWith("pipeline:");
+        String path = runtime || pipeline ? arg.substring(arg.indexOf(':') + 1) : arg;
         try {
             Process p = runtime ? Runtime.getRuntime().exec(new String[] {path})
+                    : pipeline ? last(ProcessBuilder.startPipeline(List.of(new ProcessBuilder("/bin/true"),
+                            new ProcessBuilder(path).redirectErrorStream(true))))
                     : new ProcessBuilder(path).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
             int exit = p.waitFor();
@@ -43,6 +47,10 @@ public final class ProbeApp {
                     + " " + (c == null ? 0 : c.getSuppressed().length) + " " + suppressed.size()
                     + (suppressed.isEmpty() ? "" : " " + String.join(" ", suppressed));
         }
+    }
+
+    private static Process last(List<Process> pipeline) {
+        return pipeline.get(pipeline.size() - 1);
     }
 
     private static String b64(String s) {

@@ -45,8 +45,10 @@ public final class AgentOptions {
      */
     public static AgentOptions parse(String args, Map<String, String> env) throws InvalidOptionException {
         String[] values = new String[KEYS.length];
+        boolean[] fromEnv = new boolean[KEYS.length];
         for (int i = 0; i < KEYS.length; i++) {
-            values[i] = env.get(ENV_PREFIX + KEYS[i].toUpperCase(Locale.ROOT));
+            values[i] = env.get(variable(i));
+            fromEnv[i] = values[i] != null;
         }
         if (args != null && !args.trim().isEmpty()) {
             for (String pair : args.split(",", -1)) {
@@ -55,11 +57,31 @@ public final class AgentOptions {
                     throw new InvalidOptionException("invalid option '" + pair + "': expected key=value "
                             + "(keys: mode, output, explain, deny)");
                 }
-                values[indexOf(pair.substring(0, eq).trim())] = pair.substring(eq + 1).trim();
+                int i = indexOf(pair.substring(0, eq).trim());
+                values[i] = pair.substring(eq + 1).trim();
+                fromEnv[i] = false;
             }
         }
-        return new AgentOptions(parseMode(values[0]), parseOutput(values[1]),
-                parseBoolean("explain", values[2]), parseDeny(values[3]));
+        try {
+            return new AgentOptions(parseMode(values[0]), parseOutput(values[1]), parseBoolean("explain", values[2]),
+                    parseDeny(values[3]));
+        } catch (InvalidOptionException e) {
+            throw withSource(e, values, fromEnv);
+        }
+    }
+
+    private static String variable(int i) {
+        return ENV_PREFIX + KEYS[i].toUpperCase(Locale.ROOT);
+    }
+
+    /** Names the environment variable when the bad value came from one: the user has to know where to look. */
+    private static InvalidOptionException withSource(InvalidOptionException e, String[] values, boolean[] fromEnv) {
+        for (int i = 0; i < KEYS.length; i++) {
+            if (fromEnv[i] && e.getMessage().contains("'" + values[i] + "'")) {
+                return new InvalidOptionException(e.getMessage() + " (from " + variable(i) + ")");
+            }
+        }
+        return e;
     }
 
     private static int indexOf(String key) throws InvalidOptionException {

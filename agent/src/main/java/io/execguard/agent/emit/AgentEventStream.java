@@ -4,13 +4,18 @@ import io.execguard.agent.install.AgentLog;
 import io.execguard.core.event.ExecEvent;
 import io.execguard.core.event.output.OutputSpec;
 import io.execguard.core.event.pipeline.EventPipeline;
+import java.lang.management.ManagementFactory;
+import javax.management.ObjectName;
 
 /**
  * The agent's end of the shared event pipeline: a bounded, never-blocking queue drained by one daemon thread into
  * the configured output. Drops (queue full, output unavailable) are counted and reported at most once a minute as
- * one line on stderr; queued events are written when the JVM exits.
+ * one line on stderr, and readable at any time over JMX ({@link AgentEventsMXBean}); queued events are written when
+ * the JVM exits.
  */
-public final class AgentEventStream {
+public final class AgentEventStream implements AgentEventsMXBean {
+    static final String OBJECT_NAME = "io.execguard:type=AgentEvents";
+
     private final EventPipeline pipeline;
 
     private AgentEventStream(EventPipeline pipeline) {
@@ -26,7 +31,51 @@ public final class AgentEventStream {
                 .threadName("execguard-events")
                 .start()
                 .closeOnShutdown();
-        return new AgentEventStream(pipeline);
+        AgentEventStream stream = new AgentEventStream(pipeline);
+        stream.registerLater();
+        return stream;
+    }
+
+    /**
+     * Registers the counters with the platform MBean server from a daemon thread: creating that server costs tens
+     * of milliseconds, which the thread reporting the first failed exec must not wait for.
+     */
+    private void registerLater() {
+        Thread t = new Thread(new Registration(this), "execguard-jmx");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public long getOfferedEvents() {
+        return pipeline.stats().offered();
+    }
+
+    @Override
+    public long getWrittenEvents() {
+        return pipeline.stats().written();
+    }
+
+    @Override
+    public long getDroppedEvents() {
+        return pipeline.stats().dropped();
+    }
+
+    private static final class Registration implements Runnable {
+        private final AgentEventStream stream;
+
+        Registration(AgentEventStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void run() {
+            try {
+                ManagementFactory.getPlatformMBeanServer().registerMBean(stream, new ObjectName(OBJECT_NAME));
+            } catch (Exception | LinkageError e) {
+                // Another copy registered first, or no JMX in this runtime: the stderr drop report still works.
+            }
+        }
     }
 
     /** Queues the event; never blocks, drops and counts it when the queue is full. */

@@ -24,7 +24,8 @@ class AgentOptionsTest {
     @Test
     void parsesEveryKeyFromTheArgumentString() throws Exception {
         AgentOptions o = AgentOptions.parse(
-                "mode=enforce,output=file:/var/log/execguard.json,explain=false,deny=shell-fallback|world-writable|path:/opt/x/*",
+                "mode=enforce,output=file:/var/log/execguard.json,explain=false,"
+                        + "deny=shell-fallback|world-writable|path:/opt/x/*",
                 Map.of());
         assertEquals(Mode.ENFORCE, o.mode());
         assertEquals(OutputSpec.file(Path.of("/var/log/execguard.json")), o.output());
@@ -63,7 +64,9 @@ class AgentOptionsTest {
         assertMessage("invalid deny rule 'everything': expected shell-fallback, world-writable or path:GLOB",
                 "deny=everything");
         assertThrows(InvalidOptionException.class, () -> AgentOptions.parse("output=file:relative.json", Map.of()));
-        assertThrows(InvalidOptionException.class, () -> AgentOptions.parse("", Map.of("EXECGUARD_MODE", "x")));
+        assertEquals("invalid mode 'x': expected observe or enforce (from EXECGUARD_MODE)",
+                assertThrows(InvalidOptionException.class,
+                        () -> AgentOptions.parse("", Map.of("EXECGUARD_MODE", "x"))).getMessage());
     }
 
     private static void assertMessage(String expected, String args) {

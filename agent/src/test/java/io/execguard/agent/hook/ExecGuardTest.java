@@ -2,6 +2,7 @@ package io.execguard.agent.hook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.agent.config.AgentOptions;
@@ -70,6 +71,50 @@ class ExecGuardTest {
         assertNull(byPath.beforeStart(new String[] {open.toString()}, null));
         assertNull(guard("mode=observe,deny=world-writable", glibc).beforeStart(new String[] {open.toString()}, null),
                 "observe mode never refuses");
+    }
+
+    @Test
+    void aRealJdkFailureGetsOneExplanationAndOneEvent() throws Exception {
+        Path noX = executable("no-x.sh", "#!/bin/sh\n");
+        Files.setPosixFilePermissions(noX, PosixFilePermissions.fromString("rw-r--r--"));
+        ProcessBuilder pb = new ProcessBuilder(noX.toString());
+        IOException e = assertThrows(IOException.class, pb::start);
+        String message = e.getMessage();
+        guard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN")).afterFailure(pb, e);
+        assertEquals(message, e.getMessage(), "the JDK's message stays");
+        assertEquals(1, e.getSuppressed().length);
+        assertTrue(e.getSuppressed()[0].getMessage().contains("[NO_EXECUTE_PERMISSION, execve: EACCES]"),
+                e.getSuppressed()[0].getMessage());
+        assertEventLines(1);
+    }
+
+    @Test
+    void explainFalseReportsWithoutTouchingTheException() throws Exception {
+        Path noX = executable("no-x.sh", "#!/bin/sh\n");
+        Files.setPosixFilePermissions(noX, PosixFilePermissions.fromString("rw-r--r--"));
+        ProcessBuilder pb = new ProcessBuilder(noX.toString());
+        IOException e = assertThrows(IOException.class, pb::start);
+        guard("explain=false", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN")).afterFailure(pb, e);
+        assertEquals(0, e.getSuppressed().length);
+        assertEventLines(1);
+    }
+
+    @Test
+    void ioErrorsThatAreNotExecFailuresAreLeftAlone() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/bin/true").redirectOutput(dir.resolve("missing/dir/out").toFile());
+        IOException e = assertThrows(IOException.class, pb::start);
+        guard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN")).afterFailure(pb, e);
+        assertEquals(0, e.getSuppressed().length, e.getMessage());
+        assertTrue(Files.notExists(dir.resolve("events.json")));
+    }
+
+    /** Waits (bounded) for the pipeline's writer thread. */
+    private void assertEventLines(int expected) throws Exception {
+        Path events = dir.resolve("events.json");
+        for (int i = 0; i < 100 && (Files.notExists(events) || Files.readAllLines(events).size() < expected); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, Files.readAllLines(events).size());
     }
 
     @Test

@@ -70,14 +70,14 @@ class AttachIT {
 
     /** The agent installs its hooks on a background thread: the first exec after attach may still be unhooked. */
     private static Outcome awaitExplained(Writer in, BufferedReader out, Fixture failing) throws Exception {
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 150; i++) {
             in.write(failing.path + "\n");
             in.flush();
             Outcome o = Outcome.parse(out.readLine());
             if (!o.suppressed.isEmpty()) {
                 return o;
             }
-            Thread.sleep(100);
+            Thread.sleep(200);
         }
         throw new AssertionError("the attached agent never explained an exec");
     }

@@ -114,6 +114,24 @@ class ExecFailuresIT {
         assertEquals(fixtures.all.size(), events.size(), events.toString());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"runtime", "pipeline"})
+    void runtimeExecAndStartPipelineGoThroughTheSameHooks(String api) throws Exception {
+        Fixture failing = fixtures.named("no-execute-bit");
+        Fixture fallback = fixtures.named("no-shebang");
+        Path eventsFile = dir.resolve(api + ".json");
+        ChildJvm.Result r = ChildJvm.of("17").agent("output=file:" + eventsFile).main(ProbeApp.class.getName(),
+                api + ":" + failing.path, api + ":" + fallback.path).run(dir);
+        assertEquals(0, r.exit, r.toString());
+        Map<String, Outcome> seen = Outcome.parseAll(r.stdout);
+        assertEquals(1, seen.get(failing.path.toString()).suppressed.size(), r.toString());
+        assertFalse(seen.get(fallback.path.toString()).thrown, r.toString());
+        List<JsonNode> events = Events.read(eventsFile);
+        assertEquals("exec-failed", Events.action(Events.about(events, failing.path).get(0)));
+        assertEquals("exec-shell-fallback", Events.action(Events.about(events, fallback.path).get(0)));
+        assertEquals(2, events.size(), events.toString());
+    }
+
     /** The JDK's own message for errno {@code n}, checked against a real EACCES in {@link #baseline}. */
     static String format(String jdk, int n, String text) {
         return "25".equals(jdk) ? "Exec failed, error: " + n + " (" + text + ") " : "error=" + n + ", " + text;
