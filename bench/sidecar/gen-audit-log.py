@@ -3,7 +3,11 @@
 docs/performance.md, section Sidecar): failed execs of several causes, a shell's PATH search (ENOENT of missing
 files), unrelated syscall events and user-space messages, with increasing serials and time stamps.
 
-usage: gen-audit-log.py RECORDS OUT
+usage: gen-audit-log.py RECORDS OUT [exec-heavy|node]
+
+exec-heavy: every other event is a failed exec that gets written (the worst case for audit read).
+node:       a busier node's mix - about 1 in 20 events is a failed exec to explain, 1 in 5 a PATH search
+            (ENOENT of a missing file), the rest other syscalls and user-space messages.
 """
 import sys
 
@@ -50,12 +54,24 @@ EVENTS = [
 ]
 
 
+# Indexes into EVENTS: 0-4 failed execs (1 is a PATH search), 5 unrelated syscall, 6 user-space message.
+MIXES = {
+    "exec-heavy": [0, 1, 2, 3, 4, 5, 6],
+    "node": [5] * 10 + [6] * 5 + [1] * 4 + [0, 2, 3, 4][0:1],
+}
+
+
 def main():
     total = int(sys.argv[1])
-    serial, t, n = 1000, 1795718255000, 0
+    mix = MIXES[sys.argv[3] if len(sys.argv) > 3 else "exec-heavy"]
+    serial, t, n, k = 1000, 1795718255000, 0, 0
     with open(sys.argv[2], "w") as out:
         while n < total:
-            for ev in EVENTS:
+            for i in mix:
+                ev = EVENTS[i]
+                if i == 0:
+                    ev = EVENTS[k % 5 if k % 5 != 1 else 0]
+                    k += 1
                 stamp = "audit(%d.%03d:%d)" % (t // 1000, t % 1000, serial)
                 pid = 10000 + serial % 50000
                 for typ, fields in ev:

@@ -7,13 +7,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Removes secrets from argument lists and command lines before they are logged. Only the secret value is
  * replaced by {@value #MARK}; the flag, variable or header name stays so the event still says what was passed.
- * Thread-safe and stateless.
  *
  * <p>Rules (see {@code docs/events.md}):
  * <ol>
@@ -43,12 +43,22 @@ import java.util.regex.Pattern;
  *       GitLab ({@code glpat-}), Slack ({@code xox?-}) tokens and JWTs ({@code eyJ...}).</li>
  * </ol>
  * Environment variables are never part of an event, so they need no rule here.
+ *
+ * <p>Thread-safe. The same texts come back again and again (a crash loop, a busy audit log) and matching every
+ * rule costs tens of microseconds per text, so recent results are remembered in a small bounded table.
  */
 public final class Redactor {
     /** What replaces a secret. */
     public static final String MARK = "[REDACTED]";
 
     private static final Redactor STANDARD = new Redactor();
+    /** Texts remembered at most; the table is emptied when full, which keeps it cheap and bounded. */
+    private static final int MEMO_ENTRIES = 4096;
+    /** Longer texts are not remembered. */
+    private static final int MEMO_MAX_LENGTH = 4096;
+
+    private final ConcurrentHashMap<String, String> memo = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<String>, List<String>> argsMemo = new ConcurrentHashMap<>();
 
     private static final Pattern SECRET_FLAG = Pattern.compile(
             "--?(?:[A-Za-z0-9]+[-_.])*(?:password|passwd|pwd|pass|secret|token|credentials?|apikey"
@@ -99,6 +109,21 @@ public final class Redactor {
         if (args.isEmpty()) {
             return args;
         }
+        List<String> known = argsMemo.get(args);
+        if (known != null) {
+            return known;
+        }
+        List<String> result = redactArgsUncached(args);
+        if (args.size() <= 64) {
+            if (argsMemo.size() >= MEMO_ENTRIES) {
+                argsMemo.clear();
+            }
+            argsMemo.put(List.copyOf(args), result);
+        }
+        return result;
+    }
+
+    private List<String> redactArgsUncached(List<String> args) {
         String program = programName(args.get(0));
         boolean login = LOGIN_TOOLS.contains(program) && args.contains("login");
         List<String> out = new ArrayList<>(args.size());
@@ -136,6 +161,21 @@ public final class Redactor {
 
     /** One free text (a message, a single argument) with the inline rules 3 to 6 applied. */
     public String redact(String text) {
+        String known = memo.get(text);
+        if (known != null) {
+            return known;
+        }
+        String result = applyInlineRules(text);
+        if (text.length() <= MEMO_MAX_LENGTH) {
+            if (memo.size() >= MEMO_ENTRIES) {
+                memo.clear();
+            }
+            memo.put(text, result);
+        }
+        return result;
+    }
+
+    private static String applyInlineRules(String text) {
         // Each rule runs only when a cheap test says it could match: most arguments hold no secret, and the
         // writer thread redacts every argument of every event.
         String s = text;

@@ -10,7 +10,6 @@ import io.execguard.core.event.ExecEvent;
 import io.execguard.core.event.FileInfo;
 import io.execguard.core.event.ProcessInfo;
 import io.execguard.sidecar.audit.exec.ExecFailure;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -120,9 +119,23 @@ public final class FailureEvents {
                 + f.serial();
     }
 
-    private static String id(ExecFailure f, String stamp, ExplainedFailure e) {
-        String name = f.node().orElse("") + "/" + stamp
-                + e.duplicates().map(d -> "/x" + d.count() + "/" + d.lastSeen().toEpochMilli()).orElse("");
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * A version-8 (custom) UUID that is a pure function of node, audit stamp and - for summaries - the count, so
+     * that the same log read twice gives the same ids; cheaper than a name-based UUID, which hashes with MD5.
+     */
+    static String id(ExecFailure f, String stamp, ExplainedFailure e) {
+        long node = f.node().map(n -> (long) n.hashCode()).orElse(0L);
+        long extra = e.duplicates().map(d -> d.count() * 0x9E3779B97F4A7C15L ^ d.lastSeen().toEpochMilli()).orElse(0L);
+        long hi = mix(f.epochMillis() * 31 + node);
+        long lo = mix(f.serial() ^ hi ^ extra);
+        hi = (hi & ~0xF000L) | 0x8000L;
+        lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

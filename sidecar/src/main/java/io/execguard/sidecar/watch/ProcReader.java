@@ -44,6 +44,11 @@ public final class ProcReader {
                 p.container(), Optional.of(p.security()), proc.resolve(Long.toString(pid)).resolve("root").toString()));
     }
 
+    /** The root directory of {@code pid} as a path through /proc. */
+    public String rootOf(long pid) {
+        return proc.resolve(Long.toString(pid)).resolve("root").toString();
+    }
+
     /** True while {@code pid} exists (is not yet reaped). */
     public boolean exists(long pid) {
         return Files.exists(proc.resolve(Long.toString(pid)));

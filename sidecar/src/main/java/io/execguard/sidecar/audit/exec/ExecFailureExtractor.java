@@ -51,7 +51,8 @@ public final class ExecFailureExtractor {
 
     /** Whether {@code event}'s SYSCALL record looks like a failed exec, without building anything. */
     public static boolean isFailedExec(AuditRecord syscall) {
-        if (syscall.type() != RecordType.SYSCALL || !syscall.rawEquals("success", "no")) {
+        if (syscall.type() != RecordType.SYSCALL || !syscall.rawContains(" success=no ")
+                || !syscall.rawEquals("success", "no")) {
             return false;
         }
         Optional<ExecSyscalls> arch = ExecSyscalls.ofAuditArch(syscall.number("arch", 16, -1));

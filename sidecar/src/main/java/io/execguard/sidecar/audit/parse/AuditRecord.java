@@ -124,6 +124,21 @@ public final class AuditRecord {
         return true;
     }
 
+    /**
+     * True when the record's raw text contains {@code ascii}: a pre-check that needs no field splitting (a
+     * reader interested in {@code success=no} skips the many successful syscalls without tokenising them).
+     */
+    public boolean rawContains(String ascii) {
+        int n = ascii.length();
+        char first = ascii.charAt(0);
+        for (int i = 0, last = body.length - n; i <= last; i++) {
+            if (body[i] == first && AuditValues.eq(body, i, ascii)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** All kernel fields, decoded, in record order; for diagnostics and tests. */
     public Map<String, String> fields() {
         Map<String, String> m = new LinkedHashMap<>();

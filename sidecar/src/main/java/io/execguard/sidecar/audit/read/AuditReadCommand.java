@@ -1,9 +1,6 @@
 package io.execguard.sidecar.audit.read;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.execguard.core.diagnose.DiagnosisEngine;
-import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.EventSource;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.reassemble.ReassemblyStats;
@@ -48,6 +45,9 @@ public final class AuditReadCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not print the summary to standard error.")
     boolean quiet;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Threads that write JSON (default: one per CPU).")
+    int threads;
+
     @Spec
     CommandSpec spec;
 
@@ -55,18 +55,11 @@ public final class AuditReadCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        JsonGenerator g = new JsonFactory().createGenerator(stdout);
-        g.setRootValueSeparator(null);
-        EventJsonWriter writer = EventJsonWriter.standard();
+        int threads = this.threads > 0 ? this.threads : Runtime.getRuntime().availableProcessors();
+        OrderedSerializer serializer = new OrderedSerializer(stdout, threads);
         AuditLogConverter converter = new AuditLogConverter(
-                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(), e -> {
-                    try {
-                        writer.write(g, FailureEvents.toEvent(e, EventSource.AUDIT_LOG));
-                        g.writeRaw('\n');
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                });
+                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(),
+                e -> serializer.accept(FailureEvents.toEvent(e, EventSource.AUDIT_LOG)));
         int exit = 0;
         long start = System.nanoTime();
         for (String file : files) {
@@ -78,8 +71,15 @@ public final class AuditReadCommand implements Callable<Integer> {
             }
         }
         converter.finish();
-        g.flush();
-        stdout.flush();
+        try {
+            serializer.close();
+            stdout.flush();
+        } catch (UncheckedIOException | IOException e) {
+            err.println("execguard: cannot write the events: " + (e.getCause() != null ? e.getCause().getMessage()
+                    : e.getMessage()));
+            err.flush();
+            return 1;
+        }
         if (!quiet) {
             summary(err, converter, System.nanoTime() - start);
         }
