@@ -15,6 +15,7 @@ class Progress {
     private static final long REDRAW_NANOS = 100_000_000L;
     private final PrintStream out;
     private String phase = "";
+    private boolean bytes;
     private long total;
     private long done;
     private long lastDraw;
@@ -42,7 +43,17 @@ class Progress {
     }
 
     synchronized void start(String newPhase, long newTotal) {
+        begin(newPhase, newTotal, false);
+    }
+
+    /** A phase counted in bytes of unknown total (layers being streamed): shown in MiB. */
+    synchronized void startBytes(String newPhase) {
+        begin(newPhase, 0, true);
+    }
+
+    private void begin(String newPhase, long newTotal, boolean countsBytes) {
         phase = newPhase;
+        bytes = countsBytes;
         total = newTotal;
         done = 0;
         lastDraw = 0;
@@ -79,7 +90,7 @@ class Progress {
         int width = 30;
         int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
         String bar = "#".repeat(filled) + " ".repeat(width - filled);
-        String count = total <= 0 ? Long.toString(done) : done + "/" + total;
+        String count = bytes ? (done >> 20) + " MiB" : total <= 0 ? Long.toString(done) : done + "/" + total;
         out.print("\r\033[K[" + bar + "] " + phase + " " + count);
         out.flush();
     }

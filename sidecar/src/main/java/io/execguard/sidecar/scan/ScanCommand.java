@@ -24,7 +24,6 @@ import picocli.CommandLine.Spec;
 
 /** {@code execguard scan}: will every executable in a directory or container image run on the target platforms? */
 @Command(name = "scan",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Finds every executable (any execute bit, plus the programs an image's ENTRYPOINT/CMD chain names) that "
@@ -43,8 +42,9 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nSeverities:%n",
         footer = {
-            "  critical  the container will not start: an ENTRYPOINT/CMD chain link will not run, or the image "
-                + "does not fit the platform (declared platform vs binaries, no manifest for it)",
+            "  critical  the container will not start: a program of the ENTRYPOINT/CMD chain",
+            "            will not run, or the image does not fit the platform (its binaries",
+            "            contradict its declared platform, or it has no manifest for it)",
             "  error     an executable will not run on the target platform",
             "  warning   an executable runs only through a binfmt_misc emulator",
             "",
@@ -88,6 +88,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     private Path output;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--no-progress", description = "Never draw the progress bar (drawn only when stderr is a terminal).")
     private boolean noProgress;
@@ -167,11 +170,17 @@ public final class ScanCommand implements Callable<Integer> {
     private List<Platform> parsePlatforms() {
         List<Platform> out = new ArrayList<>();
         for (String p : platforms) {
+            Platform platform;
             try {
-                out.add(Platform.parse(p));
+                platform = Platform.parse(p);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--platform: " + e.getMessage());
             }
+            if (!platform.os().equals("linux")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--platform: " + platform
+                        + " is not a Linux platform; scan predicts what Linux's execve does (e.g. linux/arm64)");
+            }
+            out.add(platform);
         }
         return out;
     }

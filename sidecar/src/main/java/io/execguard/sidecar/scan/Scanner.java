@@ -66,9 +66,10 @@ public final class Scanner {
      * @throws IOException when {@code dir} itself cannot be read
      */
     public ScanReport scanDirectory(Path dir, List<Platform> targets) throws IOException {
-        FileTree tree = HostFileTree.of(dir);
+        Path root = dir.toAbsolutePath().normalize();
+        FileTree tree = HostFileTree.of(root);
         int[] unreadable = {0};
-        Map<String, FileAttributes> found = executablesIn(dir, unreadable);
+        Map<String, FileAttributes> found = executablesIn(root, unreadable);
         List<String> executables = new ArrayList<>(found.keySet());
         Collector collector = new Collector();
         List<ScanReport.Unit> units = new ArrayList<>();
@@ -97,7 +98,12 @@ public final class Scanner {
         Collector collector = new Collector();
         for (ImageManifest m : archive.manifests()) {
             if (requested.isEmpty()) {
-                plan.computeIfAbsent(m, k -> new ArrayList<>()).add(m.platform().orElse(Platform.host()));
+                Platform own = m.platform().orElse(Platform.host());
+                if (!own.os().equals("linux")) {
+                    throw new ImageFormatException(m.name() + " is a " + own + " image, and scan predicts what "
+                            + "Linux's execve does: pass --platform linux/ARCH to judge it for a Linux platform");
+                }
+                plan.computeIfAbsent(m, k -> new ArrayList<>()).add(own);
             }
         }
         for (Platform p : requested) {
@@ -126,55 +132,75 @@ public final class Scanner {
 
     private void scanManifest(ImageArchive archive, ImageManifest manifest, List<Platform> targets,
                               Collector collector, List<ScanReport.Unit> units) throws ImageFormatException {
-        ImageConfig config = manifest.config();
-        Set<String> names = new HashSet<>();
-        for (String word : config.command()) {
-            names.add(EntrypointChain.baseName(word));
-        }
-        progress.start("reading layers of " + manifest.name() + " (bytes)", 0);
-        ImageFileTree tree = archive.tree(manifest, CapturePolicy.withEntrypointNames(names), progress::set);
-        progress.finish();
+        ImageFileTree tree = readTree(archive, manifest);
         ImageLibc libc = ImageLibc.of(tree);
-        boolean declaredChecked = false;
-        List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, config);
-        for (Platform target : targets) {
+        List<EntrypointChain.Link> chain = EntrypointChain.follow(tree, manifest.config());
+        List<String> chainText = chain.stream().map(EntrypointChain.Link::toString).collect(Collectors.toList());
+        for (int i = 0; i < targets.size(); i++) {
+            Platform target = targets.get(i);
             List<Diagnosis> all = new ArrayList<>();
-            Set<String> inChain = new HashSet<>();
-            for (EntrypointChain.Link link : chain) {
-                Diagnosis d = refineForLibc(diagnose(tree, link.path, target, config.workingDir(),
-                        config.searchPath()), libc);
-                all.add(d);
-                inChain.add(d.resolvedPath().orElse(link.path));
-                if (Severity.isFinding(d)) {
-                    collector.add(Finding.builder(manifest.name(), Finding.Kind.ENTRYPOINT, link.path, d,
-                            Severity.of(d, true)).role(link.role, link.position)
-                            .attributes(attributesOf(tree, link.path)).imageLibc(libc.flavour()).build());
-                }
-            }
+            Set<String> inChain = scanChain(manifest, tree, libc, chain, target, collector, all);
             List<String> executables = executablesIn(tree).stream().filter(p -> !inChain.contains(p))
                     .collect(Collectors.toList());
-            for (Diagnosis d : diagnoseAll(tree, executables, target, "/", config.searchPath())) {
-                Diagnosis refined = refineForLibc(d, libc);
-                all.add(refined);
-                if (Severity.isFinding(refined)) {
-                    collector.add(Finding.builder(manifest.name(), Finding.Kind.EXECUTABLE, d.path(), refined,
-                            Severity.of(refined, false)).attributes(attributesOf(tree, d.path()))
-                            .imageLibc(libc.flavour()).build());
-                }
-            }
-            if (!declaredChecked) {
-                declaredChecked = true;
+            scanExecutables(manifest, tree, libc, executables, target, collector, all);
+            if (i == 0) {
+                // ELF platforms do not depend on the target: judge the declared platform once per image.
                 declaredPlatformFinding(manifest, target, all).ifPresent(collector::add);
             }
-            List<String> chainText = chain.stream().map(EntrypointChain.Link::toString).collect(Collectors.toList());
             units.add(new ScanReport.Unit(manifest.name(), archive.format(), target, libc.toString(), chainText,
                     chain.size() + executables.size(), tree.capturedBytes(), 0));
         }
     }
 
+    private ImageFileTree readTree(ImageArchive archive, ImageManifest manifest) throws ImageFormatException {
+        Set<String> names = new HashSet<>();
+        for (String word : manifest.config().command()) {
+            names.add(EntrypointChain.baseName(word));
+        }
+        progress.startBytes("reading the layers of " + manifest.name());
+        try {
+            return archive.tree(manifest, CapturePolicy.withEntrypointNames(names), progress::set);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    /** Diagnoses the chain's links in order; returns the resolved paths it covered. */
+    private Set<String> scanChain(ImageManifest manifest, ImageFileTree tree, ImageLibc libc,
+                                  List<EntrypointChain.Link> chain, Platform target, Collector collector,
+                                  List<Diagnosis> all) {
+        ImageConfig config = manifest.config();
+        Set<String> covered = new HashSet<>();
+        for (EntrypointChain.Link link : chain) {
+            Diagnosis d = refineForLibc(diagnose(tree, link.path, target, config.workingDir(), config.searchPath()),
+                    libc);
+            all.add(d);
+            covered.add(d.resolvedPath().orElse(link.path));
+            if (Severity.isFinding(d)) {
+                collector.add(Finding.builder(manifest.name(), Finding.Kind.ENTRYPOINT, link.path, d,
+                        Severity.of(d, true)).role(link.role, link.position)
+                        .attributes(attributesOf(tree, link.path)).imageLibc(libc.flavour()).build());
+            }
+        }
+        return covered;
+    }
+
+    private void scanExecutables(ImageManifest manifest, ImageFileTree tree, ImageLibc libc, List<String> paths,
+                                 Platform target, Collector collector, List<Diagnosis> all) {
+        for (Diagnosis d : diagnoseAll(tree, paths, target, "/", manifest.config().searchPath())) {
+            Diagnosis refined = refineForLibc(d, libc);
+            all.add(refined);
+            if (Severity.isFinding(refined)) {
+                collector.add(Finding.builder(manifest.name(), Finding.Kind.EXECUTABLE, d.path(), refined,
+                        Severity.of(refined, false)).attributes(attributesOf(tree, d.path()))
+                        .imageLibc(libc.flavour()).build());
+            }
+        }
+    }
+
     /** An image that declares one platform but whose ELF executables are mostly for another. */
     private static Optional<Finding> declaredPlatformFinding(ImageManifest manifest, Platform target,
-                                                                       List<Diagnosis> diagnoses) {
+                                                             List<Diagnosis> diagnoses) {
         if (manifest.platform().isEmpty()) {
             return Optional.empty();
         }

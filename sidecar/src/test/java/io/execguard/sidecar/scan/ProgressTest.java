@@ -22,4 +22,14 @@ class ProgressTest {
         assertTrue(out.contains("[##############################] diagnosing for linux/amd64 4/4"), out);
         assertTrue(out.endsWith("\r\033[K"), "the last thing written clears the bar");
     }
+
+    @Test
+    void byteCountedPhasesShowMebibytes() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        p.startBytes("reading the layers of app:1");
+        p.set(5L << 20);
+        p.finish();
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("reading the layers of app:1 0 MiB"));
+    }
 }

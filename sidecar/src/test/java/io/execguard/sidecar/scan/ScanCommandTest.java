@@ -72,6 +72,8 @@ class ScanCommandTest {
         assertTrue(err.toString().contains("--format: 'xml' is not one of text, json, sarif"), err.toString());
         assertEquals(2, run(new ScriptedDiagnoser(), "--platform", "linux//arm", image.toString()));
         assertEquals(2, run(new ScriptedDiagnoser(), "--fail-on", "sometimes", image.toString()));
+        assertEquals(2, run(new ScriptedDiagnoser(), "--platform", "windows/amd64", image.toString()));
+        assertTrue(err.toString().contains("windows/amd64 is not a Linux platform"), err.toString());
         assertEquals(2, run(new ScriptedDiagnoser(), "-o", out, tmp.resolve("missing.tar").toString()));
         assertTrue(err.toString().contains("execguard scan: " + tmp.resolve("missing.tar") + " does not exist"));
         Path garbage = Files.writeString(tmp.resolve("garbage"), "not an image");

@@ -105,6 +105,18 @@ class ScannerTest {
     }
 
     @Test
+    void anImageForAnotherOperatingSystemNeedsALinuxTarget() throws IOException {
+        try (ImageArchive archive = ImageArchive.open(image("windows/amd64"))) {
+            io.execguard.sidecar.scan.image.ImageFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.execguard.sidecar.scan.image.ImageFormatException.class,
+                    () -> new Scanner(new ScriptedDiagnoser(), IgnoreRules.none()).scanImage(archive, "w.tar", List.of()));
+            assertTrue(e.getMessage().contains("is a windows/amd64 image"), e.getMessage());
+            assertEquals(1, new Scanner(new ScriptedDiagnoser(), IgnoreRules.none())
+                    .scanImage(archive, "w.tar", List.of(Platform.parse("linux/amd64"))).units().size());
+        }
+    }
+
+    @Test
     void aSinglePlatformImageIsJudgedAgainstEveryRequestedPlatform() throws IOException {
         ScriptedDiagnoser engine = new ScriptedDiagnoser();
         try (ImageArchive archive = ImageArchive.open(image("linux/amd64"))) {
@@ -157,6 +169,19 @@ class ScannerTest {
         assertEquals("error EXECUTABLE /bin/tool SHEBANG_INTERPRETER_MISSING [linux/amd64]",
                 report.findings().get(0).toString());
         assertEquals(0755, report.findings().get(0).attributes().get().mode());
+    }
+
+    @Test
+    void aRelativeDirectoryIsScannedLikeItsAbsolutePath() throws IOException {
+        Path root = Files.createDirectory(tmp.resolve("rel"));
+        Files.writeString(root.resolve("run"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(root.resolve("run"), PosixFilePermissions.fromString("rwx------"));
+        Path relative = Path.of("").toAbsolutePath().relativize(root);
+        ScriptedDiagnoser engine = new ScriptedDiagnoser().answer("/run", Cause.SHEBANG_INTERPRETER_MISSING);
+        ScanReport report = new Scanner(engine, IgnoreRules.none()).scanDirectory(relative, List.of(Platform.parse("linux/amd64")));
+        assertEquals(relative.toString(), report.input());
+        assertEquals("/run", report.findings().get(0).path());
+        assertEquals(0700, report.findings().get(0).attributes().get().mode());
     }
 
     /** An {@link ImageLibc} read from a one-file image holding {@code loader}. */
