@@ -44,9 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Node mode (DaemonSet): a process of another uid; every failure comes out diagnosed inside its root. The
  *       control run without CAP_SYS_PTRACE shows why the DaemonSet grants it: the kernel then refuses
  *       {@code /proc/<pid>/root} and the diagnosis is lost.</li>
- *   <li>Sidecar mode (Deployment, {@code --scope=pod}, only CAP_AUDIT_READ, rules installed by someone else): an app
- *       running as uid 0 with every capability dropped, as the manifest runs it, is seen and diagnosed; an app of
- *       another uid is not, which is the trade-off the manifest documents.</li>
+ *   <li>Sidecar mode (Deployment, {@code --scope=pod}, only CAP_AUDIT_READ, rules installed by someone else), with
+ *       watch and the apps sharing a new pid namespace as shareProcessNamespace makes them: an app running as uid 0
+ *       with every capability dropped, as the manifest runs it, is seen and diagnosed; an app of another uid is
+ *       not, which is the trade-off the manifest documents.</li>
  * </ul>
  *
  * <p>Needs root and kernel audit: skipped elsewhere, required in CI (CI=true).
@@ -59,6 +60,7 @@ class WatchPrivilegesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<Process, String> watches = new HashMap<>();
+    private final Map<String, String> watchPorts = new HashMap<>();
 
     @TempDir
     Path dir;
@@ -71,7 +73,7 @@ class WatchPrivilegesTest {
         Path root = containerLikeRoot("root", "tools");
 
         Map<String, String> withAll = failuresSeenBy(watch(granted, "node", "--install-rules", "--scope=node"),
-                List.of(inRoot(root, "tools", "10001", List.of())), "/tools/");
+                List.of(inRoot(root, "tools", "10001", List.of(), 3)), "/tools/");
         for (BrokenTool tool : TRIED) {
             assertEquals(tool.cause(), withAll.get("/tools/" + tool.fileName()), "with " + granted + ": " + withAll);
         }
@@ -79,7 +81,7 @@ class WatchPrivilegesTest {
         List<String> withoutPtrace = new ArrayList<>(granted);
         withoutPtrace.remove("SYS_PTRACE");
         Map<String, String> without = failuresSeenBy(watch(withoutPtrace, "noptrace", "--install-rules",
-                "--scope=node"), List.of(inRoot(root, "tools", "10001", List.of())), "/tools/");
+                "--scope=node"), List.of(inRoot(root, "tools", "10001", List.of(), 3)), "/tools/");
         for (BrokenTool tool : TRIED) {
             String path = "/tools/" + tool.fileName();
             assertTrue(without.containsKey(path), "the failure is still reported without SYS_PTRACE: " + without);
@@ -98,9 +100,9 @@ class WatchPrivilegesTest {
         String key = "execguard-examples-pod";
         assertEquals(0, cli("audit", "rules", "--install", "--key=" + key), "installing the rules (as the node does)");
         try {
-            Map<String, String> seen = failuresSeenBy(watch(granted, "pod", "--scope=pod"), List.of(
-                    inRoot(otherUid, "other-tools", "10001", List.of()),
-                    inRoot(sameUid, "app-tools", "0", List.of("--bounding-set=-all", "--inh-caps=-all"))),
+            Map<String, String> seen = failuresSeenInPod(watchCommand(granted, "pod", "--scope=pod"), List.of(
+                    inRoot(otherUid, "other-tools", "10001", List.of(), 10),
+                    inRoot(sameUid, "app-tools", "0", List.of("--bounding-set=-all", "--inh-caps=-all"), 10)),
                     "/app-tools/");
             for (BrokenTool tool : TRIED) {
                 assertEquals(tool.cause(), seen.get("/app-tools/" + tool.fileName()), seen.toString());
@@ -114,6 +116,14 @@ class WatchPrivilegesTest {
 
     /** Starts watch with exactly {@code capabilities} as its bounding set, as a container would have them. */
     private Process watch(List<String> capabilities, String name, String... options) throws IOException {
+        Process watch = new ProcessBuilder(watchCommand(capabilities, name, options)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        watches.put(watch, watchPorts.get(name));
+        return watch;
+    }
+
+    /** The command that runs watch with exactly {@code capabilities}; remembers its port under {@code name}. */
+    private List<String> watchCommand(List<String> capabilities, String name, String... options) throws IOException {
         int port = freePort();
         String bounding = "-all," + String.join(",", capabilities.stream()
                 .map(c -> "+" + c.toLowerCase(Locale.ROOT)).toArray(String[]::new));
@@ -121,22 +131,63 @@ class WatchPrivilegesTest {
                 javaBinary(), "-jar", CLI_JAR.toString(), "watch", "--rule-key=execguard-examples-test",
                 "--dedupe-window=0", "--output=file:" + dir.resolve(name + ".json"), "--listen=127.0.0.1:" + port));
         command.addAll(List.of(options));
-        Process watch = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
-        watches.put(watch, name + ":" + port);
-        return watch;
+        watchPorts.put(name, name + ":" + port);
+        return command;
+    }
+
+    /**
+     * Runs watch and the apps in one new pid namespace - what shareProcessNamespace gives a pod - so that watch's
+     * /proc holds only the pod's processes, and returns the cause per failed path under PREFIX.
+     */
+    private Map<String, String> failuresSeenInPod(List<String> watch, List<List<String>> apps, String prefix)
+            throws Exception {
+        String[] nameAndPort = watchPorts.get("pod").split(":");
+        Path log = dir.resolve("pod.log");
+        Path start = dir.resolve("pod.start");
+        Path done = dir.resolve("pod.done");
+        StringBuilder script = new StringBuilder(quoted(watch)).append(" &\n");
+        script.append("while [ ! -e ").append(start).append(" ]; do sleep 0.2; done\n");
+        for (List<String> app : apps) {
+            script.append(quoted(app)).append(" &\n");
+        }
+        script.append("while [ ! -e ").append(done).append(" ]; do sleep 0.2; done\n");
+        Process pod = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "/bin/sh", "-c",
+                script.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitReady(Integer.parseInt(nameAndPort[1]), pod, log);
+            Files.createFile(start);
+            Path events = dir.resolve("pod.json");
+            Map<String, String> seen = new HashMap<>();
+            for (int i = 0; i < 80 && seen.size() < TRIED.size(); i++) {
+                Thread.sleep(250);
+                seen = causes(events, prefix);
+            }
+            assertEquals(TRIED.size(), seen.size(), "failures seen by watch in the pod: " + seen + "; the pod said: "
+                    + Files.readString(log));
+            return seen;
+        } finally {
+            Files.write(done, new byte[0]);
+            if (!pod.waitFor(30, TimeUnit.SECONDS)) {
+                pod.destroyForcibly();
+            }
+        }
+    }
+
+    private static String quoted(List<String> command) {
+        return command.stream().map(arg -> "'" + arg.replace("'", "'\\''") + "'")
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     /**
      * A shell inside {@code root} as {@code uid} (with extra setpriv options) that fails every tool and then lives on
      * for a while, as a container's main process does.
      */
-    private static List<String> inRoot(Path root, String tools, String uid, List<String> privileges) {
+    private static List<String> inRoot(Path root, String tools, String uid, List<String> privileges, int lingerSeconds) {
         StringBuilder script = new StringBuilder();
         for (BrokenTool tool : TRIED) {
             script.append('/').append(tools).append('/').append(tool.fileName()).append("; ");
         }
-        script.append("sleep 3");
+        script.append("sleep ").append(lingerSeconds);
         List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--root=" + root, "--setuid=" + uid,
                 "--setgid=" + uid));
         if (!privileges.isEmpty()) {
