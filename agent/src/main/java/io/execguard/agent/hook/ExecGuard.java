@@ -70,7 +70,9 @@ final class ExecGuard {
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
     Throwable beforeStart(String[] cmdarray, String dir) {
-        refusal.remove();
+        if (refusal.get() != null) {
+            refusal.remove();
+        }
         Optional<Path> resolved = resolver.resolve(cmdarray[0], dir);
         if (!resolved.isPresent()) {
             return null;

@@ -47,7 +47,8 @@ final class FileKey {
 
     @Override
     public int hashCode() {
-        return Objects.hash(deviceAndInode, size, mtimeNanos);
+        // By hand rather than Objects.hash: no varargs array and no boxing on every exec.
+        return 31 * (31 * deviceAndInode.hashCode() + Long.hashCode(size)) + Long.hashCode(mtimeNanos);
     }
 
     @Override
