@@ -80,16 +80,13 @@ public final class Explainer {
             candidates.add(new Candidate(proc.rootOf(f.ppid()), f.ppid()));
         }
         for (Candidate c : candidates) {
+            if (!identity && c.pid == 0) {
+                break; // without the inode nothing proves that another root holds the same file
+            }
             Optional<String> key = identity ? cacheKey(f, target.get(), c.root) : Optional.empty();
             Optional<Diagnosis> d = key.flatMap(this::cached);
             if (d.isEmpty()) {
-                if (identity && !SameFile.matches(f, trees, c.root)) {
-                    continue;
-                }
-                if (!identity && c.pid == 0) {
-                    break; // without the inode nothing proves that another root holds the same file
-                }
-                d = diagnose(f, target.get(), c.root);
+                d = diagnoseIfSame(f, target.get(), c.root, identity);
                 if (d.isPresent() && key.isPresent()) {
                     remember(key.get(), d.get());
                 }
@@ -142,10 +139,12 @@ public final class Explainer {
         }
     }
 
-    private Optional<Diagnosis> diagnose(ExecFailure f, PathItem target, String root) {
+    /** Opens the root once (pinning it) for the identity check and the diagnosis. */
+    private Optional<Diagnosis> diagnoseIfSame(ExecFailure f, PathItem target, String root, boolean identity) {
         try {
-            return Optional.of(engine.diagnose(DiagnosisRequest.builder(target.name()).cwd(f.cwd().orElse("/"))
-                    .tree(trees.open(root)).build()));
+            return trees.with(root, tree -> identity && !SameFile.matches(f, tree) ? Optional.<Diagnosis>empty()
+                    : Optional.of(engine.diagnose(DiagnosisRequest.builder(target.name())
+                            .cwd(f.cwd().orElse("/")).tree(tree).build())));
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.name(), root, e);
             return Optional.empty();
@@ -178,9 +177,8 @@ public final class Explainer {
                     Optional.empty());
         }
         try {
-            DiagnosisRequest req = DiagnosisRequest.builder(target.get().name()).cwd(f.cwd().orElse("/"))
-                    .tree(trees.open(root.get())).build();
-            Diagnosis d = engine.diagnose(req);
+            Diagnosis d = trees.with(root.get(), tree -> engine.diagnose(DiagnosisRequest.builder(
+                    target.get().name()).cwd(f.cwd().orElse("/")).tree(tree).build()));
             return new ExplainedFailure(f, caller, kind, Optional.of(d), Optional.empty(), root,
                     Optional.empty());
         } catch (RuntimeException e) {

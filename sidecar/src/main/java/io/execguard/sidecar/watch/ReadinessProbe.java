@@ -62,13 +62,19 @@ public final class ReadinessProbe implements Predicate<ExecFailure>, AutoCloseab
         }
     }
 
+    /** True when the failure is an execguard readiness probe's (this process's or another instance's). */
+    public static boolean isProbe(ExecFailure f) {
+        String path = f.absoluteTarget().orElse("");
+        return path.endsWith("/" + FILE_NAME) && path.contains("/" + DIRECTORY_PREFIX);
+    }
+
     /** Takes the failure when it is a probe's (this one's or another execguard's). */
     @Override
     public boolean test(ExecFailure f) {
-        String path = f.absoluteTarget().orElse("");
-        if (!path.endsWith("/" + FILE_NAME) || !path.contains("/" + DIRECTORY_PREFIX)) {
+        if (!isProbe(f)) {
             return false;
         }
+        String path = f.absoluteTarget().orElse("");
         if (path.equals(file.toString()) || f.target().map(t -> t.name().equals(file.toString())).orElse(false)) {
             synchronized (lock) {
                 seen = true;

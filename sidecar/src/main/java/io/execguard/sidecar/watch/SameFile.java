@@ -1,6 +1,7 @@
 package io.execguard.sidecar.watch;
 
 import io.execguard.core.fs.FileAttributes;
+import io.execguard.core.fs.FileTree;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
 import java.util.List;
@@ -27,6 +28,15 @@ final class SameFile {
 
     /** True when the failure's target, looked up in {@code root}, has the recorded device and inode. */
     static boolean matches(ExecFailure f, RootTrees trees, String root) {
+        try {
+            return trees.with(root, tree -> matches(f, tree));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when the failure's target, looked up in {@code tree}, has the recorded device and inode. */
+    static boolean matches(ExecFailure f, FileTree tree) {
         Optional<PathItem> t = f.target();
         if (t.isEmpty() || t.get().inode().isEmpty() || t.get().device().isEmpty() || t.get().name().isEmpty()) {
             return false;
@@ -36,7 +46,7 @@ final class SameFile {
             return false;
         }
         try {
-            Optional<FileAttributes> a = trees.open(root).lookup(t.get().name(), f.cwd().orElse("/")).attributes();
+            Optional<FileAttributes> a = tree.lookup(t.get().name(), f.cwd().orElse("/")).attributes();
             return a.isPresent() && a.get().inode() == t.get().inode().getAsLong() && a.get().deviceMajor() == dev[0]
                     && a.get().deviceMinor() == dev[1];
         } catch (RuntimeException e) {

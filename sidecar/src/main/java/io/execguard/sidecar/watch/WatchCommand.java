@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.execguard.core.event.output.OutputSpec;
 import io.execguard.core.event.pipeline.EventPipeline;
 import io.execguard.core.event.pipeline.EventSink;
-import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.rule.AuditRules;
 import io.execguard.sidecar.output.LogbackEventOutput;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -144,7 +143,7 @@ public final class WatchCommand implements Callable<Integer> {
         Watcher.Settings d = Watcher.Settings.defaults();
         return new Watcher.Settings(Optional.ofNullable(auditLog), fromStart, installRules, ruleKey, sc,
                 duration("--dedupe-window", dedupeWindow), duration("--ready-timeout", readyTimeout), !noProbe,
-                d.probeDirectory(), root -> HostFileTree.of(Path.of(root)));
+                d.probeDirectory(), d.trees());
     }
 
     private OutputSpec outputSpec() {

@@ -2,7 +2,6 @@ package io.execguard.sidecar.watch;
 
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.event.ExecEvent;
-import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.exec.ExecFailureExtractor;
 import io.execguard.sidecar.audit.netlink.AuditClient;
 import io.execguard.sidecar.audit.netlink.AuditException;
@@ -52,11 +51,14 @@ public final class Watcher implements AutoCloseable {
             Objects.requireNonNull(trees, "trees");
         }
 
-        /** Defaults: netlink, no rules installed, node scope, one-minute flood window, 10 s to get ready. */
+        /**
+         * Defaults: netlink, no rules installed, node scope, one-minute flood window, 10 s to get ready, roots
+         * opened with the safe opener.
+         */
         public static Settings defaults() {
             return new Settings(Optional.empty(), false, false, AuditRules.DEFAULT_KEY, Scope.NODE,
                     Duration.ofMinutes(1), Duration.ofSeconds(10), true, Path.of(System.getProperty("java.io.tmpdir")),
-                    root -> HostFileTree.of(Path.of(root)));
+                    RootTrees.safe());
         }
     }
 
@@ -112,7 +114,7 @@ public final class Watcher implements AutoCloseable {
         }
         pipeline = new FailurePipeline(explainer,
                 settings.scope() == Scope.POD ? Optional.of(new PodScope(proc, settings.trees())) : Optional.empty(),
-                f -> probe != null && probe.test(f), settings.dedupeWindow(),
+                f -> probe != null ? probe.test(f) : ReadinessProbe.isProbe(f), settings.dedupeWindow(),
                 e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics);
         metrics.socketLost(source::lost);
         metrics.gaps(() -> stats.lostEvents());

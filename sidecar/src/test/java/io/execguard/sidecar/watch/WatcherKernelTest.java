@@ -8,7 +8,6 @@ import io.execguard.core.diagnose.Cause;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.ExecEvent;
-import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.netlink.AuditClient;
 import io.execguard.sidecar.testing.Command;
 import io.execguard.sidecar.testing.Privileged;
@@ -54,7 +53,7 @@ class WatcherKernelTest {
         Privileged.requireTool("auditctl");
         Watcher.Settings d = Watcher.Settings.defaults();
         watcher = new Watcher(new Watcher.Settings(Optional.empty(), false, true, KEY, Scope.NODE, Duration.ZERO,
-                Duration.ofSeconds(5), true, dir, root -> HostFileTree.of(Path.of(root))), EVENTS::add,
+                Duration.ofSeconds(5), true, dir, RootTrees.safe()), EVENTS::add,
                 new WatchMetrics(), m -> {
                     synchronized (LOG) {
                         LOG.add(m);

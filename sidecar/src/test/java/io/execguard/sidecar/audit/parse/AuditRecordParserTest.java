@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Parser tests on records as real kernels and auditd versions wrote them. "Linux 6.18" records were recorded on
  * the development VM (Debian 12 user space, kernel 6.18.44, multicast group 1, no auditd) while running the
- * fixtures named in each test; the others are copied as text from public audit logs and test suites of older
+ * fixtures named in each test; the others are written down from public audit logs and test suites of older
  * systems (RHEL 6 / kernel 2.6.32, Ubuntu 12.04 with node= names, RHEL 8 with SELinux labels, auditd 3 ENRICHED
- * format on aarch64).
+ * format on aarch64 - that one adapted, see its test).
  */
 class AuditRecordParserTest {
     private final AuditRecordParser parser = new AuditRecordParser();
@@ -143,7 +143,9 @@ class AuditRecordParserTest {
 
     @Test
     void auditd3EnrichedFormatKeepsKernelAndEnrichedFieldsApart() throws Exception {
-        // auditd 3 with log_format=ENRICHED on aarch64: interpreted fields after a 0x1D byte.
+        // auditd 3 with log_format=ENRICHED on aarch64: interpreted fields after a 0x1D byte. Modelled on a public
+        // aarch64 ENRICHED record (a faccessat failure, "ARCH=aarch64 SYSCALL=faccessat AUID=..."), turned into the
+        // execve failure execguard looks for; the layout (separator, upper-case keys, quoting) is auditd's.
         String line = "type=SYSCALL msg=audit(1700000000.123:4567): arch=c00000b7 syscall=221 success=no exit=-8"
                 + " a0=ffffaa a1=ffffbb a2=ffffcc a3=0 items=1 ppid=100 pid=101 auid=1000 uid=1000 gid=1000"
                 + " euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=3 comm=\"bash\""
