@@ -15,8 +15,10 @@
 #   library fails loudly instead of writing to disk. The JVM writes no perf data (-XX:-UsePerfData). watch
 #   writes one small probe file under /tmp at start-up: give it a tmpfs or emptyDir there
 #   (docker run --read-only --tmpfs /tmp ...; the manifests in examples/k8s mount an emptyDir).
-# - Memory: heap at most 60% of the container's memory limit, serial GC (one small heap, few threads),
-#   exits on OutOfMemoryError so Kubernetes restarts it instead of it limping on.
+# - Memory: heap at most 60% of the container's memory limit, serial GC (one small heap, few threads), C1 only and
+#   capped metaspace and code cache (docs/watch.md: an idle watch then stays around 65 MiB resident; explain and
+#   scan batches also run best on C1, docs/performance.md), exits on OutOfMemoryError so Kubernetes restarts it
+#   instead of it limping on.
 
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
@@ -66,6 +68,7 @@ USER 65532:65532
 WORKDIR /tmp
 ENTRYPOINT ["java", \
     "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-Xss512k", \
+    "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=24m", \
     "-Djna.boot.library.path=/opt/execguard/native", "-Djna.nounpack=true", "-Djna.noclasspath=true", \
     "-jar", "/opt/execguard/execguard.jar"]
 CMD ["--help"]
