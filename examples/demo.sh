@@ -28,7 +28,7 @@ missing=()
 for jar in "$agent_jar" "$cli_jar" "$examples_jar"; do [[ -f "$jar" ]] || missing+=("${jar#"$top"/}"); done
 if ((${#missing[@]})); then
   section "Building execguard (missing: ${missing[*]})"
-  if ! (cd "$top" && mvn -q -B -DskipTests package); then
+  if ! (cd "$top" && mvn -q -B -Dstyle.color=never -DskipTests package); then
     problem "the build failed; run 'mvn -B -DskipTests package' to see why"
     exit 1
   fi
