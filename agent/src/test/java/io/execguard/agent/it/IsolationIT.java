@@ -71,6 +71,27 @@ class IsolationIT {
         assertEquals("", r.stderr, "nothing from the agent on stderr");
     }
 
+    @Test
+    void anApplicationWithItsOwnExecguardCoreDoesNotReplaceTheAgentsCopy() throws Exception {
+        // A different execguard-core on the application's class path: this DiagnosisJson has no write method, so an
+        // agent that used the application's copy instead of its relocated own would lose every event.
+        Path src = Files.createDirectories(dir.resolve("other-core-src/io/execguard/core/json"));
+        Path classes = Files.createDirectories(dir.resolve("other-core-classes"));
+        Path java = Files.writeString(src.resolve("DiagnosisJson.java"),
+                "package io.execguard.core.json; public final class DiagnosisJson { public static String version() "
+                        + "{ return \"other\"; } }");
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), java.toString()));
+        Path events = dir.resolve("other-core.json");
+        ChildJvm.Result r = ChildJvm.of("17").agent("output=file:" + events).classpath(classes)
+                .main(ProbeApp.class.getName(), failing.path.toString()).run(dir);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, Outcome.parseAll(r.stdout).get(failing.path.toString()).suppressed.size(), r.toString());
+        assertEquals(List.of("exec-failed"), Events.read(events).stream().map(Events::action)
+                .collect(Collectors.toList()), r.toString());
+        assertEquals("", r.stderr, "nothing from the agent on stderr");
+    }
+
     @ParameterizedTest(name = "OpenTelemetry agent {0} execguard")
     @ValueSource(strings = {"before", "after"})
     void worksBesideTheOpenTelemetryAgent(String order) throws Exception {
