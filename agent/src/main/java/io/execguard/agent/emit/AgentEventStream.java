@@ -95,4 +95,12 @@ public final class AgentEventStream implements AgentEventsMXBean {
     public long dropped() {
         return pipeline.droppedCount();
     }
+
+    /**
+     * Writes what is queued (bounded wait) and stops the writer thread. In an application the pipeline's shutdown
+     * hook does this; an embedder that starts several streams (tests) closes each.
+     */
+    public void close() {
+        pipeline.close();
+    }
 }

@@ -42,5 +42,6 @@ class AgentEventStreamTest {
         List<String> lines = Files.readAllLines(out);
         assertEquals(3, lines.size());
         assertEquals(false, lines.get(0).contains("hunter2"), "arguments are redacted: " + lines.get(0));
+        stream.close();
     }
 }

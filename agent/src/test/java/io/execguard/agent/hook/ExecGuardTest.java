@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +28,25 @@ class ExecGuardTest {
     @TempDir
     Path dir;
 
+    private final List<AgentEventStream> streams = new ArrayList<>();
+
     private ExecGuard guard(String options, Launcher launcher) throws Exception {
         AgentOptions o = AgentOptions.parse(options, Map.of());
         Path events = dir.resolve("events.json");
         return new ExecGuard(o, new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin"),
                 ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher, ExecErrorFormat.LEGACY,
-                () -> AgentEventStream.start(OutputSpec.file(events)));
+                () -> started(AgentEventStream.start(OutputSpec.file(events))));
+    }
+
+    private synchronized AgentEventStream started(AgentEventStream stream) {
+        streams.add(stream);
+        return stream;
+    }
+
+    /** The writer threads must be done with the temp directory before JUnit deletes it. */
+    @AfterEach
+    synchronized void closeStreams() {
+        streams.forEach(AgentEventStream::close);
     }
 
     private Path executable(String relative, String content) throws IOException {
