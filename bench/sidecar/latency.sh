@@ -14,7 +14,8 @@ jar=sidecar/target/execguard.jar
 work=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
 key=execguard-bench-$$
-cleanup() { [[ -n ${watch_pid:-} ]] && kill "$watch_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+# watch has usually exited already: a failed kill must not become the script's exit status under set -e
+cleanup() { if [[ -n ${watch_pid:-} ]]; then kill "$watch_pid" 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 fixture=$work/no-shebang
 warmup=$work/warm-up
