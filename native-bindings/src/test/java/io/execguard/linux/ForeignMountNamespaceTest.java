@@ -9,6 +9,7 @@ import io.execguard.core.diagnose.Cause;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.fs.Lookup;
+import io.execguard.core.testing.Privileges;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +58,9 @@ class ForeignMountNamespaceTest {
 
     @BeforeEach
     void startContainer() throws Exception {
-        Privileged.requireRoot();
-        Privileged.requireTool("unshare");
-        Privileged.requireTool("python3");
+        Privileges.requireRoot();
+        Privileges.requireCommand("unshare");
+        Privileges.requireCommand("python3");
         Path mountPoint = Files.createDirectory(dir.resolve("root"));
         container = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "python3", "-c", CONTAINER,
                 mountPoint.toString()).redirectErrorStream(true).start();

@@ -18,6 +18,7 @@ import io.execguard.core.fs.HostFileTree;
 import io.execguard.core.fs.Lookup;
 import io.execguard.core.fs.OpenedFile;
 import io.execguard.core.inspect.BoundedReader;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -226,7 +227,7 @@ class HostileFilesTest {
         Process victim = new ProcessBuilder("sleep", "60").start();
         String procRoot = "/proc/" + victim.pid() + "/root";
         try {
-            Privileged.require(Files.isReadable(Path.of(procRoot, "usr/bin/true")),
+            Privileges.require(Files.isReadable(Path.of(procRoot, "usr/bin/true")),
                     "needs to read " + procRoot + " (root, or ptrace access to the child)");
             CountingTree tree = counting(RootedFileTree.of(procRoot));
             AtomicLong diagnoses = new AtomicLong();
@@ -269,7 +270,7 @@ class HostileFilesTest {
 
     private static void mkfifo(Path path) throws Exception {
         Process p = new ProcessBuilder("mkfifo", path.toString()).start();
-        Privileged.require(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "needs mkfifo");
+        Privileges.require(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "needs mkfifo");
     }
 
     private static void sleepQuietly(long millis) {

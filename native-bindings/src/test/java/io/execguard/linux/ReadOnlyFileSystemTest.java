@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Native;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +32,8 @@ class ReadOnlyFileSystemTest {
 
     @BeforeEach
     void prepare() throws IOException {
-        Privileged.requireRoot();
-        Privileged.requireTool("unshare");
+        Privileges.requireRoot();
+        Privileges.requireCommand("unshare");
         nativeDir = dir.resolve("native");
         Path extracted = JnaDispatchExtractor.extract(nativeDir);
         assertTrue(Files.size(extracted) > 10_000, "extracted " + extracted);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.execguard.core.fs.FileType;
 import io.execguard.core.fs.Lookup;
 import io.execguard.core.fs.OpenedFile;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ class RootedFileTreeTest {
     void fifoIsRefusedWithoutBlocking(RootedFileTree.Resolution resolution) throws Exception {
         Path fifo = root.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        Privileged.require(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "needs mkfifo");
+        Privileges.require(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "needs mkfifo");
         try (RootedFileTree tree = RootedFileTree.of(root.toString(), resolution)) {
             assertEquals(FileType.FIFO, tree.lookup("/fifo").attributes().orElseThrow().type());
             IOException e = assertThrows(IOException.class, () -> tree.open("/fifo", "/"));

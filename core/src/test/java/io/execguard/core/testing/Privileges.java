@@ -33,6 +33,11 @@ public final class Privileges {
         return false;
     }
 
+    /** Requires uid 0: fails in CI, skips elsewhere. */
+    public static void requireRoot() {
+        require(isRoot(), "needs root (uid 0)");
+    }
+
     /** Requires root: fails in CI, skips elsewhere. */
     public static void requireRoot(String why) {
         require(isRoot(), "needs root to " + why);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.cli.Main;
 import io.execguard.sidecar.testing.Command;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +23,9 @@ class AuditPrivilegeErrorsTest {
 
     @BeforeEach
     void requireRoot() {
-        Privileged.requireRoot();
-        Privileged.requireTool("setpriv");
-        Privileged.requireTool("unshare");
+        Privileges.requireRoot();
+        Privileges.requireCommand("setpriv");
+        Privileges.requireCommand("unshare");
     }
 
     @Test

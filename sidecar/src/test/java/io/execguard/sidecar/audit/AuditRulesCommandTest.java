@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.cli.Main;
 import io.execguard.sidecar.testing.Command;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -29,8 +29,8 @@ class AuditRulesCommandTest {
 
     @BeforeEach
     void requireRoot() {
-        Privileged.requireRoot();
-        Privileged.requireTool("auditctl");
+        Privileges.requireRoot();
+        Privileges.requireCommand("auditctl");
     }
 
     @AfterEach

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.audit.netlink.AuditClient;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -30,7 +30,7 @@ class WatchCommandProcessTest {
     @Test
     void sigtermRemovesTheInstalledRules() throws Exception {
         Path log = dir.resolve("watch.log");
-        Privileged.requireRoot();
+        Privileges.requireRoot();
         String key = "execguard-watch-test-" + UUID.randomUUID().toString().substring(0, 8);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

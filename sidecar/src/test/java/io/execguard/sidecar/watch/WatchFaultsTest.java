@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.audit.netlink.AuditClient;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -33,7 +33,7 @@ class WatchFaultsTest {
 
     @Test
     void killNineThenRestartLeavesNeitherDuplicateNorOrphanRules() throws Exception {
-        Privileged.requireRoot();
+        Privileges.requireRoot();
         String key = "execguard-faults-" + UUID.randomUUID().toString().substring(0, 8);
         Watch first = Watch.start(dir, "first", key);
         int installed;

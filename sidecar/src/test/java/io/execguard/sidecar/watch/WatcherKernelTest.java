@@ -10,7 +10,7 @@ import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.ExecEvent;
 import io.execguard.sidecar.audit.netlink.AuditClient;
 import io.execguard.sidecar.testing.Command;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -49,8 +49,8 @@ class WatcherKernelTest {
 
     @BeforeAll
     static void startWatcher() throws Exception {
-        Privileged.requireRoot();
-        Privileged.requireTool("auditctl");
+        Privileges.requireRoot();
+        Privileges.requireCommand("auditctl");
         Watcher.Settings d = Watcher.Settings.defaults();
         watcher = new Watcher(new Watcher.Settings(Optional.empty(), false, true, KEY, Scope.NODE, Duration.ZERO,
                 Duration.ofSeconds(5), true, dir, RootTrees.safe()), EVENTS::add,
@@ -99,7 +99,7 @@ class WatcherKernelTest {
 
     @Test
     void pythonCallerIsOtherAndStillAlive() throws Exception {
-        Privileged.requireTool("python3");
+        Privileges.requireCommand("python3");
         Path f = write(Files.createDirectories(dir.resolve("py")).resolve("no-shebang"), "echo hi\n", true);
         Command.run(List.of("python3", "-c", "import os, sys, time\ntry:\n    os.execv(sys.argv[1], [sys.argv[1]])\n"
                 + "except OSError:\n    time.sleep(3)\n", f.toString(), "--password=hunter2"));
@@ -120,8 +120,8 @@ class WatcherKernelTest {
 
     @Test
     void processInItsOwnPidAndMountNamespaceAndRoot() throws Exception {
-        Privileged.requireTool("unshare");
-        Privileged.requireTool("chroot");
+        Privileges.requireCommand("unshare");
+        Privileges.requireCommand("chroot");
         Path root = Files.createDirectories(dir.resolve("container-root"));
         for (String d : List.of("usr", "proc", "app")) {
             Files.createDirectories(root.resolve(d));

@@ -8,7 +8,7 @@ import io.execguard.sidecar.audit.rule.AuditRule;
 import io.execguard.sidecar.audit.rule.AuditRuleSyntax;
 import io.execguard.sidecar.audit.rule.AuditRules;
 import io.execguard.sidecar.testing.Command;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -27,8 +27,8 @@ class AuditClientTest {
 
     @BeforeEach
     void open() throws Exception {
-        Privileged.requireRoot();
-        Privileged.requireTool("auditctl");
+        Privileges.requireRoot();
+        Privileges.requireCommand("auditctl");
         client = AuditClient.open();
     }
 

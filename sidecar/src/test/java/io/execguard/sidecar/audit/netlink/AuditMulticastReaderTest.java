@@ -9,7 +9,7 @@ import io.execguard.sidecar.audit.rule.AuditArch;
 import io.execguard.sidecar.audit.rule.AuditRule;
 import io.execguard.sidecar.audit.rule.AuditRules;
 import io.execguard.sidecar.testing.Command;
-import io.execguard.sidecar.testing.Privileged;
+import io.execguard.core.testing.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,8 +45,8 @@ class AuditMulticastReaderTest {
 
     @BeforeEach
     void installRule() throws Exception {
-        Privileged.requireRoot();
-        Privileged.requireTool("python3");
+        Privileges.requireRoot();
+        Privileges.requireCommand("python3");
         client = AuditClient.open();
         if (!client.status().isEnabled()) {
             client.setEnabled(true);
