@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -50,6 +51,15 @@ public record AuditRule(Filter filter, Action action, boolean allSyscalls, Sorte
         return keys().contains(key);
     }
 
+    private static <T> Optional<T> first(T[] candidates, Predicate<T> matches) {
+        for (T t : candidates) {
+            if (matches.test(t)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Which filter list ({@code -a action,list}) a rule is on; the number is the kernel's flags value. */
     public enum Filter {
         USER(0, "user"), TASK(1, "task"), ENTRY(2, "entry"), WATCH(3, "watch"), EXIT(4, "exit"),
@@ -72,21 +82,11 @@ public record AuditRule(Filter filter, Action action, boolean allSyscalls, Sorte
         }
 
         public static Optional<Filter> ofNumber(int number) {
-            for (Filter f : values()) {
-                if (f.number == number) {
-                    return Optional.of(f);
-                }
-            }
-            return Optional.empty();
+            return first(values(), f -> f.number == number);
         }
 
         public static Optional<Filter> ofName(String name) {
-            for (Filter f : values()) {
-                if (f.ruleName.equals(name)) {
-                    return Optional.of(f);
-                }
-            }
-            return Optional.empty();
+            return first(values(), f -> f.ruleName.equals(name));
         }
     }
 
@@ -111,21 +111,11 @@ public record AuditRule(Filter filter, Action action, boolean allSyscalls, Sorte
         }
 
         public static Optional<Action> ofNumber(int number) {
-            for (Action a : values()) {
-                if (a.number == number) {
-                    return Optional.of(a);
-                }
-            }
-            return Optional.empty();
+            return first(values(), a -> a.number == number);
         }
 
         public static Optional<Action> ofName(String name) {
-            for (Action a : values()) {
-                if (a.ruleName.equals(name)) {
-                    return Optional.of(a);
-                }
-            }
-            return Optional.empty();
+            return first(values(), a -> a.ruleName.equals(name));
         }
     }
 }
