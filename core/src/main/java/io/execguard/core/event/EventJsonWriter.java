@@ -2,6 +2,7 @@ package io.execguard.core.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.execguard.core.context.ContainerIdentity;
 import io.execguard.core.context.HostInfo;
 import io.execguard.core.context.Orchestrator;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serialises an {@link ExecEvent} as one JSON object with nested Elastic Common Schema names, the format of every
@@ -33,18 +35,35 @@ public final class EventJsonWriter {
 
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final EventJsonWriter STANDARD = new EventJsonWriter(Redactor.standard());
+    private static final EventJsonWriter STANDARD = new EventJsonWriter(Redactor.standard(), false);
+    /** The last second formatted, shared by all threads (an immutable value replaced whole). */
+    private static volatile Second lastSecond;
+    /** Diagnoses whose JSON a caching writer keeps; beyond that it starts again. */
+    private static final int MAX_CACHED_DIAGNOSES = 1024;
 
     private final JsonFactory factory = new JsonFactory();
     private final Redactor redactor;
+    /** The JSON of diagnoses written before, by identity; null when the writer does not cache. */
+    private final ConcurrentHashMap<Identity, DiagnosisFragments> fragments;
 
-    private EventJsonWriter(Redactor redactor) {
+    private EventJsonWriter(Redactor redactor, boolean caching) {
         this.redactor = redactor;
+        this.fragments = caching ? new ConcurrentHashMap<>() : null;
     }
 
     /** A writer with {@link Redactor#standard()}. */
     public static EventJsonWriter standard() {
         return STANDARD;
+    }
+
+    /**
+     * A writer with {@link Redactor#standard()} that also remembers the JSON it wrote for the last diagnoses (by
+     * identity) and copies it into later events that carry the same {@link Diagnosis} object. For producers that
+     * reuse one diagnosis in many events, such as {@code audit read}, which diagnoses each file once: the
+     * diagnosis and the message made from it are most of an event's text. The output is the same bytes.
+     */
+    public static EventJsonWriter caching() {
+        return new EventJsonWriter(Redactor.standard(), true);
     }
 
     /** The event as one line of JSON, without the line terminator. */
@@ -62,9 +81,14 @@ public final class EventJsonWriter {
     public void write(JsonGenerator g, ExecEvent e) throws IOException {
         g.writeStartObject();
         g.writeStringField("@timestamp", formatTimestamp(e.timestamp()));
-        Optional<String> message = e.message().or(() -> e.diagnosis().map(Diagnosis::summary));
-        if (message.isPresent()) {
-            g.writeStringField("message", redactor.redact(message.get()));
+        DiagnosisFragments cached = e.diagnosis().isPresent() ? fragments(e.diagnosis().get()) : null;
+        if (e.message().isPresent()) {
+            g.writeStringField("message", redactor.redact(e.message().get()));
+        } else if (cached != null) {
+            g.writeFieldName("message");
+            g.writeString(cached.message);
+        } else if (e.diagnosis().isPresent()) {
+            g.writeStringField("message", redactor.redact(e.diagnosis().get().summary()));
         }
         g.writeObjectFieldStart("ecs");
         g.writeStringField("version", ECS_VERSION);
@@ -89,12 +113,91 @@ public final class EventJsonWriter {
             writeContainer(g, e.container().get());
         }
         writeOrchestrator(g, e.orchestrator(), e.container().flatMap(ContainerIdentity::podUid));
-        writeExecguard(g, e);
+        writeExecguard(g, e, cached);
         g.writeEndObject();
     }
 
+    /** The cached JSON of {@code d}, made now if new; null when this writer does not cache. */
+    private DiagnosisFragments fragments(Diagnosis d) throws IOException {
+        if (fragments == null) {
+            return null;
+        }
+        Identity key = new Identity(d);
+        DiagnosisFragments f = fragments.get(key);
+        if (f == null) {
+            if (fragments.size() >= MAX_CACHED_DIAGNOSES) {
+                fragments.clear();
+            }
+            StringWriter json = new StringWriter(1024);
+            try (JsonGenerator g = factory.createGenerator(json)) {
+                DiagnosisJson.write(g, d);
+            }
+            f = new DiagnosisFragments(new SerializedString(redactor.redact(d.summary())),
+                    new SerializedString(json.toString()));
+            fragments.put(key, f);
+        }
+        return f;
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC; the part up to the second is reused while the second lasts. */
     static String formatTimestamp(Instant t) {
-        return TIMESTAMP.format(t);
+        Second s = lastSecond;
+        if (s == null || s.epochSecond != t.getEpochSecond()) {
+            String whole = TIMESTAMP.format(Instant.ofEpochSecond(t.getEpochSecond()));
+            if (whole.length() != 24) {
+                return TIMESTAMP.format(t); // a year outside 0000-9999
+            }
+            s = new Second(t.getEpochSecond(), whole.substring(0, 20));
+            lastSecond = s;
+        }
+        int millis = t.getNano() / 1_000_000;
+        char[] out = new char[24];
+        s.prefix.getChars(0, 20, out, 0);
+        out[20] = (char) ('0' + millis / 100);
+        out[21] = (char) ('0' + millis / 10 % 10);
+        out[22] = (char) ('0' + millis % 10);
+        out[23] = 'Z';
+        return new String(out);
+    }
+
+    private static final class Second {
+        final long epochSecond;
+        final String prefix;
+
+        Second(long epochSecond, String prefix) {
+            this.epochSecond = epochSecond;
+            this.prefix = prefix;
+        }
+    }
+
+    /** A diagnosis's message (its summary, redacted) and its {@code execguard.diagnosis} object, as JSON. */
+    private static final class DiagnosisFragments {
+        final SerializedString message;
+        final SerializedString diagnosis;
+
+        DiagnosisFragments(SerializedString message, SerializedString diagnosis) {
+            this.message = message;
+            this.diagnosis = diagnosis;
+        }
+    }
+
+    /** A map key that is equal only to the same object: diagnoses are compared by identity, cheaply. */
+    private static final class Identity {
+        final Object object;
+
+        Identity(Object object) {
+            this.object = object;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity && ((Identity) o).object == object;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(object);
+        }
     }
 
     private static void writeEventGroup(JsonGenerator g, ExecEvent e) throws IOException {
@@ -251,9 +354,13 @@ public final class EventJsonWriter {
         g.writeEndObject();
     }
 
-    private static void writeExecguard(JsonGenerator g, ExecEvent e) throws IOException {
+    private static void writeExecguard(JsonGenerator g, ExecEvent e, DiagnosisFragments cached)
+            throws IOException {
         g.writeObjectFieldStart("execguard");
-        if (e.diagnosis().isPresent()) {
+        if (cached != null) {
+            g.writeFieldName("diagnosis");
+            g.writeRawValue(cached.diagnosis);
+        } else if (e.diagnosis().isPresent()) {
             g.writeFieldName("diagnosis");
             DiagnosisJson.write(g, e.diagnosis().get());
         }

@@ -145,6 +145,38 @@ class EventJsonWriterTest {
         assertEquals(names(Errno.values()), texts(diagnosis.at("/errno/enum")));
     }
 
+    /** The caching writer writes the same bytes, first from scratch and then from its cache. */
+    @Test
+    void cachingWriterWritesTheSameBytes() {
+        EventJsonWriter caching = EventJsonWriter.caching();
+        for (ExecEvent e : ExampleEvents.all()) {
+            String expected = writer.toJson(e);
+            assertEquals(expected, caching.toJson(e), "first write");
+            assertEquals(expected, caching.toJson(e), "from the cache");
+            assertEquals(expected, caching.toJson(e.toBuilder().build()), "another event, the same diagnosis");
+        }
+    }
+
+    /** The fast time stamp agrees with the formatter it replaces, across seconds, millis and years. */
+    @Test
+    void timestampsMatchTheFormatter() {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(42);
+        long[] edges = {0, 999, 1000, 1_795_718_255_067L, -1, -1001, 253_402_300_799_999L, 253_402_300_800_000L};
+        for (long millis : edges) {
+            java.time.Instant t = java.time.Instant.ofEpochMilli(millis);
+            assertEquals(f.format(t), EventJsonWriter.formatTimestamp(t), () -> "epoch millis " + millis);
+        }
+        for (int i = 0; i < 10_000; i++) {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(random.nextInt(2_000_000_000),
+                    random.nextInt(1_000_000_000));
+            assertEquals(f.format(t), EventJsonWriter.formatTimestamp(t));
+            java.time.Instant sameSecond = t.plusMillis(random.nextInt(3));
+            assertEquals(f.format(sameSecond), EventJsonWriter.formatTimestamp(sameSecond));
+        }
+    }
+
     static JsonNode schema() {
         try (var in = EventJsonWriterTest.class.getResourceAsStream(EventSchemaValidator.SCHEMA_RESOURCE)) {
             return JSON.readTree(in);

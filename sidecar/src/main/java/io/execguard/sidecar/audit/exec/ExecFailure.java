@@ -54,9 +54,14 @@ public record ExecFailure(long epochMillis, long serial, Optional<String> node, 
     /** Drops empty and {@code .} components; {@code ..} stays, because only the file system knows its parent. */
     static String normalize(String path) {
         StringBuilder sb = new StringBuilder(path.length());
-        for (String part : path.split("/")) {
-            if (!part.isEmpty() && !part.equals(".")) {
-                sb.append('/').append(part);
+        for (int from = 0, to; from < path.length(); from = to + 1) {
+            to = path.indexOf('/', from);
+            if (to < 0) {
+                to = path.length();
+            }
+            int n = to - from;
+            if (n > 0 && !(n == 1 && path.charAt(from) == '.')) {
+                sb.append('/').append(path, from, to);
             }
         }
         return sb.length() == 0 ? "/" : sb.toString();

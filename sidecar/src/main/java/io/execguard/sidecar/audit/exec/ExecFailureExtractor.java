@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * syscalls, successful execs and exits that are not errors are not failures.
  */
 public final class ExecFailureExtractor {
+    private static final byte[] SUCCESS_NO = AuditValues.ascii(" success=no ");
     private ExecFailureExtractor() {
     }
 
@@ -51,7 +52,7 @@ public final class ExecFailureExtractor {
 
     /** Whether {@code event}'s SYSCALL record looks like a failed exec, without building anything. */
     public static boolean isFailedExec(AuditRecord syscall) {
-        if (syscall.type() != RecordType.SYSCALL || !syscall.rawContains(" success=no ")
+        if (syscall.type() != RecordType.SYSCALL || !syscall.rawContains(SUCCESS_NO)
                 || !syscall.rawEquals("success", "no")) {
             return false;
         }
@@ -76,10 +77,15 @@ public final class ExecFailureExtractor {
         if (key.isEmpty()) {
             return Collections.emptyList();
         }
+        String all = key.get();
         List<String> keys = new ArrayList<>(1);
-        for (String k : key.get().split("\u0001")) {
-            if (!k.isEmpty()) {
-                keys.add(k);
+        for (int from = 0, to; from <= all.length(); from = to + 1) {
+            to = all.indexOf('\u0001', from);
+            if (to < 0) {
+                to = all.length();
+            }
+            if (to > from) {
+                keys.add(all.substring(from, to));
             }
         }
         return keys;

@@ -18,7 +18,10 @@ public final class AuditRecord {
     private final int millis;
     private final long serial;
     private final String node;
+    /** The field text is {@code body[start, end)}; body may be a whole chunk of a log, never written again. */
     private final byte[] body;
+    private final int start;
+    private final int end;
     /**
      * keyStart, keyEnd, valueStart, valueEnd per field, offsets into {@link #body}, then the index of the first
      * ENRICHED field. Computed on first use: most records of a busy log are never looked into, and a record may
@@ -26,13 +29,15 @@ public final class AuditRecord {
      */
     private int[] fieldIndex;
 
-    AuditRecord(int type, long seconds, int millis, long serial, String node, byte[] body) {
+    AuditRecord(int type, long seconds, int millis, long serial, String node, byte[] body, int start, int end) {
         this.type = type;
         this.seconds = seconds;
         this.millis = millis;
         this.serial = serial;
         this.node = node;
         this.body = body;
+        this.start = start;
+        this.end = end;
     }
 
     /** The kernel's record type number, see {@link RecordType}. */
@@ -129,9 +134,14 @@ public final class AuditRecord {
      * reader interested in {@code success=no} skips the many successful syscalls without tokenising them).
      */
     public boolean rawContains(String ascii) {
-        int n = ascii.length();
-        char first = ascii.charAt(0);
-        for (int i = 0, last = body.length - n; i <= last; i++) {
+        return rawContains(AuditValues.ascii(ascii));
+    }
+
+    /** {@link #rawContains(String)} with the text already in bytes, for callers that test it often. */
+    public boolean rawContains(byte[] ascii) {
+        int n = ascii.length;
+        byte first = ascii[0];
+        for (int i = start, last = end - n; i <= last; i++) {
             if (body[i] == first && AuditValues.eq(body, i, ascii)) {
                 return true;
             }
@@ -159,13 +169,13 @@ public final class AuditRecord {
 
     /** The record's field text as the kernel wrote it (without the {@code audit(...)} stamp). */
     public String text() {
-        return new String(body, StandardCharsets.ISO_8859_1);
+        return new String(body, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** True when both records carry the same type, stamp and field bytes (a re-delivered record). */
     public boolean sameAs(AuditRecord other) {
         return type == other.type && serial == other.serial && seconds == other.seconds && millis == other.millis
-                && Arrays.equals(body, other.body);
+                && Arrays.equals(body, start, end, other.body, other.start, other.end);
     }
 
     @Override
@@ -182,7 +192,7 @@ public final class AuditRecord {
     private int[] spans() {
         int[] f = fieldIndex;
         if (f == null) {
-            f = FieldTokenizer.tokenize(body);
+            f = FieldTokenizer.tokenize(body, start, end);
             fieldIndex = f;
         }
         return f;
@@ -210,13 +220,14 @@ public final class AuditRecord {
 
     private int indexOf(String key, int from, int to) {
         int n = key.length();
+        char first = n == 0 ? 0 : key.charAt(0);
         int[] spans = spans();
         for (int i = from; i < to; i++) {
             int s = spans[4 * i];
-            if (spans[4 * i + 1] - s != n) {
+            if (spans[4 * i + 1] - s != n || n > 0 && body[s] != first) {
                 continue;
             }
-            int k = 0;
+            int k = 1;
             while (k < n && body[s + k] == key.charAt(k)) {
                 k++;
             }

@@ -12,6 +12,15 @@ import java.util.Arrays;
  * split only when first read. Stateless and thread-safe.
  */
 public final class AuditRecordParser {
+    private static final byte[] NODE = AuditValues.ascii("node=");
+    private static final byte[] TYPE = AuditValues.ascii("type=");
+    private static final byte[] MSG = AuditValues.ascii("msg=");
+    private static final byte[] AUDIT = AuditValues.ascii("audit(");
+    private static final byte[] CWD = AuditValues.ascii("CWD");
+    private static final byte[] EOE = AuditValues.ascii("EOE");
+    private static final byte[] PATH = AuditValues.ascii("PATH");
+    private static final byte[] SYSCALL = AuditValues.ascii("SYSCALL");
+    private static final byte[] PROCTITLE = AuditValues.ascii("PROCTITLE");
 
     /** Parses one log line (without or with its trailing newline). */
     public AuditRecord parseLogLine(String line) throws MalformedRecordException {
@@ -19,12 +28,25 @@ public final class AuditRecordParser {
         return parseLogLine(b, 0, b.length);
     }
 
-    /** Parses one log line held in {@code buf[off, off+len)}. */
+    /** Parses one log line held in {@code buf[off, off+len)}; the record keeps a copy of what it needs. */
     public AuditRecord parseLogLine(byte[] buf, int off, int len) throws MalformedRecordException {
+        return parseLogLine(buf, off, len, false);
+    }
+
+    /**
+     * Parses one log line held in {@code buf[off, off+len)} without copying it: the record refers to {@code buf},
+     * which the caller must never change afterwards (a chunk of a file read once, as {@code audit read} does).
+     */
+    public AuditRecord parseLogLineInPlace(byte[] buf, int off, int len) throws MalformedRecordException {
+        return parseLogLine(buf, off, len, true);
+    }
+
+    private AuditRecord parseLogLine(byte[] buf, int off, int len, boolean inPlace)
+            throws MalformedRecordException {
         int end = trimEnd(buf, off, off + len);
         int i = off;
         String node = null;
-        if (startsWith(buf, i, end, "node=")) {
+        if (startsWith(buf, i, end, NODE)) {
             int sp = indexOf(buf, i, end, (byte) ' ');
             if (sp < 0) {
                 throw new MalformedRecordException("node= without a record after it");
@@ -32,7 +54,7 @@ public final class AuditRecordParser {
             node = new String(buf, i + 5, sp - i - 5, StandardCharsets.ISO_8859_1);
             i = sp + 1;
         }
-        if (!startsWith(buf, i, end, "type=")) {
+        if (!startsWith(buf, i, end, TYPE)) {
             throw new MalformedRecordException("no type= at the start of the line");
         }
         int sp = indexOf(buf, i, end, (byte) ' ');
@@ -45,10 +67,10 @@ public final class AuditRecordParser {
                     + new String(buf, i + 5, sp - i - 5, StandardCharsets.ISO_8859_1));
         }
         i = sp + 1;
-        if (!startsWith(buf, i, end, "msg=")) {
+        if (!startsWith(buf, i, end, MSG)) {
             throw new MalformedRecordException("no msg= after type=");
         }
-        return parseStamped(type, node, buf, i + 4, end);
+        return parseStamped(type, node, buf, i + 4, end, inPlace);
     }
 
     /** Parses the text of a netlink datagram of the given type. */
@@ -59,12 +81,12 @@ public final class AuditRecordParser {
 
     /** Parses the text of a netlink datagram held in {@code buf[off, off+len)}. */
     public AuditRecord parseNetlink(int type, byte[] buf, int off, int len) throws MalformedRecordException {
-        return parseStamped(type, null, buf, off, trimEnd(buf, off, off + len));
+        return parseStamped(type, null, buf, off, trimEnd(buf, off, off + len), false);
     }
 
-    private AuditRecord parseStamped(int type, String node, byte[] buf, int i, int end)
+    private AuditRecord parseStamped(int type, String node, byte[] buf, int i, int end, boolean inPlace)
             throws MalformedRecordException {
-        if (!startsWith(buf, i, end, "audit(")) {
+        if (!startsWith(buf, i, end, AUDIT)) {
             throw new MalformedRecordException("no audit( stamp");
         }
         i += 6;
@@ -101,32 +123,34 @@ public final class AuditRecordParser {
         while (i < end && buf[i] == ' ') {
             i++;
         }
-        byte[] body = Arrays.copyOfRange(buf, i, end);
-        return new AuditRecord(type, seconds, millis, serial, node, body);
+        if (inPlace) {
+            return new AuditRecord(type, seconds, millis, serial, node, buf, i, end);
+        }
+        return new AuditRecord(type, seconds, millis, serial, node, Arrays.copyOfRange(buf, i, end), 0, end - i);
     }
 
     private static int typeOf(byte[] b, int s, int e) {
         switch (e - s) {
             case 3:
-                if (AuditValues.eq(b, s, "CWD")) {
+                if (AuditValues.eq(b, s, CWD)) {
                     return RecordType.CWD;
                 }
-                if (AuditValues.eq(b, s, "EOE")) {
+                if (AuditValues.eq(b, s, EOE)) {
                     return RecordType.EOE;
                 }
                 break;
             case 4:
-                if (AuditValues.eq(b, s, "PATH")) {
+                if (AuditValues.eq(b, s, PATH)) {
                     return RecordType.PATH;
                 }
                 break;
             case 7:
-                if (AuditValues.eq(b, s, "SYSCALL")) {
+                if (AuditValues.eq(b, s, SYSCALL)) {
                     return RecordType.SYSCALL;
                 }
                 break;
             case 9:
-                if (AuditValues.eq(b, s, "PROCTITLE")) {
+                if (AuditValues.eq(b, s, PROCTITLE)) {
                     return RecordType.PROCTITLE;
                 }
                 break;
@@ -147,8 +171,8 @@ public final class AuditRecordParser {
         return c >= '0' && c <= '9';
     }
 
-    private static boolean startsWith(byte[] b, int s, int e, String ascii) {
-        return e - s >= ascii.length() && AuditValues.eq(b, s, ascii);
+    private static boolean startsWith(byte[] b, int s, int e, byte[] ascii) {
+        return e - s >= ascii.length && AuditValues.eq(b, s, ascii);
     }
 
     private static int indexOf(byte[] b, int s, int e, byte c) {

@@ -12,6 +12,21 @@ import java.util.List;
  * absent. Other values are written as they are.
  */
 public final class AuditValues {
+    private static final byte[] K_ACCT = ascii("acct");
+    private static final byte[] K_CMD = ascii("cmd");
+    private static final byte[] K_COMM = ascii("comm");
+    private static final byte[] K_CWD = ascii("cwd");
+    private static final byte[] K_DATA = ascii("data");
+    private static final byte[] K_DIR = ascii("dir");
+    private static final byte[] K_EXE = ascii("exe");
+    private static final byte[] K_FILE = ascii("file");
+    private static final byte[] K_KEY = ascii("key");
+    private static final byte[] K_NAME = ascii("name");
+    private static final byte[] K_NEW = ascii("new");
+    private static final byte[] K_OLD = ascii("old");
+    private static final byte[] K_PATH = ascii("path");
+    private static final byte[] K_PROCTITLE = ascii("proctitle");
+    private static final byte[] NULL = ascii("(null)");
     private AuditValues() {
     }
 
@@ -79,13 +94,13 @@ public final class AuditValues {
         }
         switch (n) {
             case 3:
-                return eq(b, ks, "exe") || eq(b, ks, "cwd") || eq(b, ks, "key") || eq(b, ks, "cmd")
-                        || eq(b, ks, "dir") || eq(b, ks, "old") || eq(b, ks, "new");
+                return eq(b, ks, K_EXE) || eq(b, ks, K_CWD) || eq(b, ks, K_KEY) || eq(b, ks, K_CMD)
+                        || eq(b, ks, K_DIR) || eq(b, ks, K_OLD) || eq(b, ks, K_NEW);
             case 4:
-                return eq(b, ks, "name") || eq(b, ks, "comm") || eq(b, ks, "path") || eq(b, ks, "acct")
-                        || eq(b, ks, "data") || eq(b, ks, "file");
+                return eq(b, ks, K_NAME) || eq(b, ks, K_COMM) || eq(b, ks, K_PATH) || eq(b, ks, K_ACCT)
+                        || eq(b, ks, K_DATA) || eq(b, ks, K_FILE);
             case 9:
-                return eq(b, ks, "proctitle");
+                return eq(b, ks, K_PROCTITLE);
             default:
                 return false;
         }
@@ -128,7 +143,7 @@ public final class AuditValues {
 
     private static boolean isAbsent(byte[] b, int s, int e) {
         int n = e - s;
-        return n == 0 || n == 1 && b[s] == '?' || n == 6 && eq(b, s, "(null)");
+        return n == 0 || n == 1 && b[s] == '?' || n == 6 && eq(b, s, NULL);
     }
 
     private static boolean isHex(byte[] b, int s, int e) {
@@ -161,16 +176,22 @@ public final class AuditValues {
         return s < e;
     }
 
-    static boolean eq(byte[] b, int s, String ascii) {
-        if (s + ascii.length() > b.length) {
+    /** True when {@code b} holds {@code ascii} at {@code s}. */
+    static boolean eq(byte[] b, int s, byte[] ascii) {
+        if (s + ascii.length > b.length) {
             return false;
         }
-        for (int i = 0; i < ascii.length(); i++) {
-            if (b[s + i] != ascii.charAt(i)) {
+        for (int i = 0; i < ascii.length; i++) {
+            if (b[s + i] != ascii[i]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The bytes of an ASCII constant, to compare against without going through String. */
+    public static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String text(byte[] b, int s, int e) {

@@ -14,13 +14,15 @@ final class FieldTokenizer {
     private FieldTokenizer() {
     }
 
-    /** Returns 4 offsets per field followed by the index of the first ENRICHED field. */
-    static int[] tokenize(byte[] b) {
+    /**
+     * Splits {@code b[start, end)}; returns 4 offsets into {@code b} per field followed by the index of the first
+     * ENRICHED field.
+     */
+    static int[] tokenize(byte[] b, int start, int end) {
         int[] scratch = SCRATCH.get();
         int n = 0;
         int enrichedFrom = -1;
-        int i = 0;
-        int end = b.length;
+        int i = start;
         while (i < end) {
             byte c = b[i];
             if (c == ' ') {

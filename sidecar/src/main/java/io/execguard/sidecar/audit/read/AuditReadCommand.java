@@ -1,19 +1,17 @@
 package io.execguard.sidecar.audit.read;
 
 import io.execguard.core.diagnose.DiagnosisEngine;
-import io.execguard.core.event.EventSource;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.audit.reassemble.ReassemblyStats;
-import io.execguard.sidecar.watch.FailureEvents;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -45,62 +43,66 @@ public final class AuditReadCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not print the summary to standard error.")
     boolean quiet;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads that write JSON (default: one per CPU).")
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads that parse records and write JSON, beside the one that reassembles events"
+                    + " (default: one per CPU).")
     int threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         int threads = this.threads > 0 ? this.threads : Runtime.getRuntime().availableProcessors();
-        OrderedSerializer serializer = new OrderedSerializer(stdout, threads);
-        AuditLogConverter converter = new AuditLogConverter(
-                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(),
-                e -> serializer.accept(FailureEvents.toEvent(e, EventSource.AUDIT_LOG)));
         int exit = 0;
         long start = System.nanoTime();
-        for (String file : files) {
-            try (InputStream in = open(file)) {
-                converter.read(in);
+        try (AuditLogConverter converter = new AuditLogConverter(
+                noDiagnose ? Optional.empty() : Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(), stdout,
+                threads)) {
+            try {
+                for (String file : files) {
+                    try (InputStream in = open(file)) {
+                        converter.read(in);
+                    } catch (NoSuchFileException | FileProblem e) {
+                        err.println("execguard: cannot read " + file + ": " + reason(e));
+                        exit = 1;
+                    }
+                }
+                converter.finish();
+                AuditLogConverter.flush(stdout);
             } catch (IOException e) {
-                err.println("execguard: cannot read " + file + ": " + reason(e));
-                exit = 1;
+                err.println("execguard: " + e.getMessage());
+                err.flush();
+                return 1;
             }
-        }
-        converter.finish();
-        try {
-            serializer.close();
-            stdout.flush();
-        } catch (UncheckedIOException | IOException e) {
-            err.println("execguard: cannot write the events: " + (e.getCause() != null ? e.getCause().getMessage()
-                    : e.getMessage()));
-            err.flush();
-            return 1;
-        }
-        if (!quiet) {
-            summary(err, converter, System.nanoTime() - start);
+            if (!quiet) {
+                summary(err, converter, System.nanoTime() - start);
+            }
         }
         return exit;
     }
 
     private static InputStream open(String file) throws IOException {
         if (file.equals("-")) {
-            return System.in;
+            return new ReadFailures(System.in);
         }
         Path p = Path.of(file);
         if (Files.isDirectory(p)) {
-            throw new IOException("it is a directory");
+            throw new FileProblem("it is a directory");
         }
         if (!Files.exists(p)) {
             throw new NoSuchFileException(file);
         }
         if (!Files.isRegularFile(p)) {
-            throw new IOException("it is not a regular file");
+            throw new FileProblem("it is not a regular file");
         }
-        return new FileInputStream(p.toFile());
+        try {
+            return new ReadFailures(new FileInputStream(p.toFile()));
+        } catch (IOException e) {
+            throw new FileProblem(reason(e));
+        }
     }
 
     private static String reason(IOException e) {
@@ -112,6 +114,31 @@ public final class AuditReadCommand implements Callable<Integer> {
             return "permission denied";
         }
         return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** A file that cannot be read, as opposed to output that cannot be written. */
+    private static final class FileProblem extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FileProblem(String message) {
+            super(message);
+        }
+    }
+
+    /** Tells read errors of an input apart from write errors of the output, which end the command. */
+    private static final class ReadFailures extends FilterInputStream {
+        ReadFailures(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws FileProblem {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new FileProblem(reason(e));
+            }
+        }
     }
 
     private static void summary(PrintWriter err, AuditLogConverter c, long nanos) {

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * buffer without bound.
  */
 public final class Lines {
-    static final int MAX_LINE = 1 << 20;
+    public static final int MAX_LINE = 1 << 20;
     private byte[] carry = new byte[16384];
     private int carried;
     private boolean skipping;

@@ -1,6 +1,8 @@
 package io.execguard.sidecar.audit.parse;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.audit.testing.RecordedAuditEvents;
@@ -74,6 +76,33 @@ class AuditRecordParserPropertiesTest {
         } catch (MalformedRecordException expected) {
             assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
         }
+    }
+
+    /**
+     * A line parsed in place inside a bigger buffer, with hostile bytes on both sides, reads exactly what the same
+     * line parsed from a copy reads: nothing before or after the line leaks into a field.
+     */
+    @Property(tries = 1500)
+    void inPlaceParsingSeesOnlyItsLine(@ForAll("mutatedLine") byte[] line, @ForAll @Size(max = 40) byte[] before,
+            @ForAll @Size(max = 40) byte[] after) {
+        byte[] buf = new byte[before.length + line.length + after.length];
+        System.arraycopy(before, 0, buf, 0, before.length);
+        System.arraycopy(line, 0, buf, before.length, line.length);
+        System.arraycopy(after, 0, buf, before.length + line.length, after.length);
+        AuditRecord copied;
+        try {
+            copied = parser.parseLogLine(line, 0, line.length);
+        } catch (MalformedRecordException e) {
+            assertThrows(MalformedRecordException.class,
+                    () -> parser.parseLogLineInPlace(buf, before.length, line.length));
+            return;
+        }
+        AuditRecord inPlace = assertDoesNotThrow(() -> parser.parseLogLineInPlace(buf, before.length, line.length));
+        assertEquals(copied.toString(), inPlace.toString());
+        assertEquals(copied.fields(), inPlace.fields());
+        assertEquals(copied.enrichedFields(), inPlace.enrichedFields());
+        assertTrue(copied.sameAs(inPlace) && inPlace.sameAs(copied));
+        assertEquals(copied.rawContains(" success=no "), inPlace.rawContains(" success=no "));
     }
 
     @Property(tries = 1500)

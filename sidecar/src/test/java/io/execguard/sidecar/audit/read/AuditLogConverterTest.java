@@ -3,13 +3,15 @@ package io.execguard.sidecar.audit.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.execguard.core.diagnose.Cause;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.sidecar.cli.Main;
-import io.execguard.sidecar.watch.ExplainedFailure;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,36 @@ class AuditLogConverterTest {
     @TempDir
     Path dir;
 
-    private final List<ExplainedFailure> out = new ArrayList<>();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Runs the converter over {@code log} with {@code threads} pool threads; returns the events written. */
+    private static List<JsonNode> convert(AuditLogConverter[] keep, int threads, String... logs) throws Exception {
+        return parse(convertRaw(keep, threads, AuditLogConverter.CHUNK, logs));
+    }
+
+    private static String convertRaw(AuditLogConverter[] keep, int threads, int chunk, String... logs)
+            throws Exception {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (AuditLogConverter c = new AuditLogConverter(Optional.of(DiagnosisEngine.forHost()),
+                HostFileTree.root(), json, threads, chunk)) {
+            for (String log : logs) {
+                c.read(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)));
+            }
+            c.finish();
+            keep[0] = c;
+        }
+        return json.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<JsonNode> parse(String jsonLines) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : jsonLines.split("\n")) {
+            if (!line.isEmpty()) {
+                events.add(MAPPER.readTree(line));
+            }
+        }
+        return events;
+    }
 
     private String event(long serial, Path file, long inode, String dev) {
         String stamp = "audit(1795718255.067:" + serial + "): ";
@@ -50,18 +81,92 @@ class AuditLogConverterTest {
                 + "garbage that is not a record\n" + "type=SYSCALL msg=audit(1795718255.067:3): arch=c000003e"
                 + " syscall=59 success=no exit=-2 items=1 pid=3\ntype=PATH msg=audit(1795718255.067:3): item=0"
                 + " name=\"/usr/local/bin/x\" nametype=UNKNOWN\ntype=EOE msg=audit(1795718255.067:3): \n";
-        AuditLogConverter c = new AuditLogConverter(Optional.of(DiagnosisEngine.forHost()), HostFileTree.root(),
-                out::add);
-        c.read(new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)));
-        c.finish();
+        AuditLogConverter[] c = new AuditLogConverter[1];
+        List<JsonNode> out = convert(c, 2, log);
         assertEquals(2, out.size());
-        assertEquals(Cause.SHEBANG_MISSING, out.get(0).diagnosis().orElseThrow().cause());
-        assertTrue(out.get(1).diagnosis().isEmpty(), "another inode: not the file the records name");
-        assertTrue(out.get(1).diagnosisSkipped().orElseThrow().contains("no longer the file"));
-        assertEquals(Optional.of("build-7"), out.get(0).failure().node());
-        assertEquals(1, c.malformed());
-        assertEquals(1, c.ignored(), "ENOENT of a missing file");
-        assertEquals(0, c.stats().lostEvents());
+        assertEquals(Cause.SHEBANG_MISSING.name(), out.get(0).at("/execguard/diagnosis/cause").asText());
+        assertTrue(out.get(1).at("/execguard/diagnosis").isMissingNode(), "another inode: not the file the records name");
+        assertTrue(out.get(1).at("/execguard/details/diagnosis_skipped").asText().contains("no longer the file"));
+        assertEquals("build-7", out.get(0).at("/host/hostname").asText());
+        assertEquals(1, c[0].malformed());
+        assertEquals(Optional.of("line 9: no type= at the start of the line"), c[0].firstError());
+        assertEquals(1, c[0].ignored(), "ENOENT of a missing file");
+        assertEquals(2, c[0].failures());
+        assertEquals(0, c[0].stats().lostEvents());
+    }
+
+    /**
+     * Many events, some with their records interleaved with the next event's, read with chunk boundaries at
+     * every few lines and on several threads: every failure comes out once, in log order, and the output is the
+     * same bytes whatever the chunking and the thread count.
+     */
+    @Test
+    void chunkingAndThreadsChangeNothing() throws Exception {
+        Path f = dir.resolve("no-shebang");
+        Files.writeString(f, "echo hi\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
+        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
+        StringBuilder log = new StringBuilder();
+        int n = 3000;
+        for (int serial = 1; serial <= n; serial += 2) {
+            String[] first = event(serial, f, a.inode(), dev).split("(?<=\n)");
+            String[] second = event(serial + 1, f, a.inode(), dev).split("(?<=\n)");
+            for (int i = 0; i < first.length; i++) { // records of two events interleaved, as two CPUs write them
+                log.append(first[i]).append(second[i]);
+            }
+        }
+        AuditLogConverter[] c = new AuditLogConverter[1];
+        String reference = convertRaw(c, 1, AuditLogConverter.CHUNK, log.toString());
+        List<JsonNode> events = parse(reference);
+        assertEquals(n, events.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i + 1, events.get(i).at("/execguard/details/audit/serial").asLong(), "log order");
+        }
+        assertEquals(n, c[0].failures());
+        assertEquals(4L * n, c[0].lines());
+        for (int chunk : new int[] {1, 7, 100, 4096}) {
+            for (int threads : new int[] {1, 3}) {
+                String json = convertRaw(c, threads, chunk, log.toString());
+                long lines = json.chars().filter(ch -> ch == '\n').count();
+                assertTrue(reference.equals(json), "chunk " + chunk + ", threads " + threads + ": " + lines + " lines");
+            }
+        }
+    }
+
+    /** An event whose records are split over two files (a rotation) is one event; a file without a final newline ends its last line. */
+    @Test
+    void eventsSpanFilesAndTheLastLineNeedsNoNewline() throws Exception {
+        Path f = dir.resolve("no-shebang");
+        Files.writeString(f, "echo hi\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
+        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
+        String e = event(5, f, a.inode(), dev);
+        int cut = e.indexOf("node=build-7 type=PATH");
+        String older = e.substring(0, cut);
+        String newer = e.substring(cut, e.length() - 1); // no final newline
+        AuditLogConverter[] c = new AuditLogConverter[1];
+        List<JsonNode> out = convert(c, 2, older, newer);
+        assertEquals(1, out.size());
+        assertTrue(out.get(0).at("/execguard/details/audit/complete").asBoolean());
+        assertEquals(f.toString(), out.get(0).at("/file/path").asText());
+        assertEquals(0, c[0].malformed());
+    }
+
+    /** A line longer than a chunk is cut and counted malformed; the records around it are still read. */
+    @Test
+    void aLineLongerThanAChunkIsMalformedNotFatal() throws Exception {
+        Path f = dir.resolve("no-shebang");
+        Files.writeString(f, "echo hi\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
+        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
+        String log = event(1, f, a.inode(), dev) + "x".repeat(10_000) + "\n" + event(2, f, a.inode(), dev);
+        AuditLogConverter[] c = new AuditLogConverter[1];
+        List<JsonNode> out = parse(convertRaw(c, 2, 4096, log));
+        assertEquals(2, out.size());
+        assertTrue(c[0].malformed() >= 1);
     }
 
     @Test
