@@ -96,7 +96,9 @@ public final class Evidence {
 
     /** Collects evidence; later puts of the same key replace earlier ones. */
     public static final class Builder {
-        private final Map<String, Object> values = new LinkedHashMap<>();
+        private Map<String, Object> values = new LinkedHashMap<>();
+        /** Whether {@link #values} was handed to a built Evidence: the next put copies it first. */
+        private boolean built;
 
         private Builder() {
         }
@@ -126,16 +128,24 @@ public final class Evidence {
 
         /** Copies every entry of {@code other} into this builder. */
         public Builder putAll(Evidence other) {
-            values.putAll(other.values);
+            writable().putAll(other.values);
             return this;
         }
 
         private Builder putValue(String key, Object value) {
             Objects.requireNonNull(key, "key");
             if (value != null) {
-                values.put(key, value);
+                writable().put(key, value);
             }
             return this;
+        }
+
+        private Map<String, Object> writable() {
+            if (built) {
+                values = new LinkedHashMap<>(values);
+                built = false;
+            }
+            return values;
         }
 
         private static void checkValue(Object o) {
@@ -144,8 +154,13 @@ public final class Evidence {
             }
         }
 
+        /** The evidence so far; the builder can go on (without changing what it built). */
         public Evidence build() {
-            return values.isEmpty() ? EMPTY : new Evidence(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+            if (values.isEmpty()) {
+                return EMPTY;
+            }
+            built = true; // shared, not copied: evidence is built for every event written
+            return new Evidence(Collections.unmodifiableMap(values));
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One audit record: its type, the event stamp {@code audit(SECONDS.MILLIS:SERIAL)} it belongs to, an optional
@@ -13,6 +14,9 @@ import java.util.Optional;
  * 0x1D separator) are kept apart from the kernel's. Immutable.
  */
 public final class AuditRecord {
+    private static final int MAX_KEYS = 256;
+    private static final ConcurrentHashMap<String, byte[]> KEYS = new ConcurrentHashMap<>();
+
     private final int type;
     private final long seconds;
     private final int millis;
@@ -218,20 +222,35 @@ public final class AuditRecord {
                 AuditValues.isUntrusted(type, body, spans[4 * i], spans[4 * i + 1]));
     }
 
+    /**
+     * The key as bytes, to compare against without reading it a character at a time. Keys are constants of the
+     * code, so their bytes are kept (up to a bound) instead of being copied out at every lookup.
+     */
+    private static byte[] keyBytes(String key) {
+        byte[] k = KEYS.get(key);
+        if (k == null) {
+            k = key.getBytes(StandardCharsets.ISO_8859_1);
+            if (KEYS.size() < MAX_KEYS) {
+                KEYS.putIfAbsent(key, k);
+            }
+        }
+        return k;
+    }
+
     private int indexOf(String key, int from, int to) {
-        int n = key.length();
-        char first = n == 0 ? 0 : key.charAt(0);
+        byte[] k = keyBytes(key);
+        int n = k.length;
         int[] spans = spans();
         for (int i = from; i < to; i++) {
             int s = spans[4 * i];
-            if (spans[4 * i + 1] - s != n || n > 0 && body[s] != first) {
+            if (spans[4 * i + 1] - s != n || n > 0 && body[s] != k[0]) {
                 continue;
             }
-            int k = 1;
-            while (k < n && body[s + k] == key.charAt(k)) {
-                k++;
+            int j = 1;
+            while (j < n && body[s + j] == k[j]) {
+                j++;
             }
-            if (k == n) {
+            if (j >= n) {
                 return i;
             }
         }

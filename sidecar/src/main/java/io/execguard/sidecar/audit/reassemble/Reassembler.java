@@ -260,8 +260,8 @@ public final class Reassembler {
         }
 
         boolean contains(AuditRecord r) {
-            for (AuditRecord x : records) {
-                if (x.sameAs(r)) {
+            for (int i = 0, n = records.size(); i < n; i++) { // no iterator: called for every record
+                if (records.get(i).sameAs(r)) {
                     return true;
                 }
             }
