@@ -45,6 +45,8 @@ public final class EventJsonWriter {
     private final Redactor redactor;
     /** The JSON of diagnoses written before, by identity; null when the writer does not cache. */
     private final ConcurrentHashMap<Identity, DiagnosisFragments> fragments;
+    /** The host whose JSON a caching writer wrote last. */
+    private volatile HostFragment lastHost;
 
     private EventJsonWriter(Redactor redactor, boolean caching) {
         this.redactor = redactor;
@@ -60,7 +62,8 @@ public final class EventJsonWriter {
      * A writer with {@link Redactor#standard()} that also remembers the JSON it wrote for the last diagnoses (by
      * identity) and copies it into later events that carry the same {@link Diagnosis} object. For producers that
      * reuse one diagnosis in many events, such as {@code audit read}, which diagnoses each file once: the
-     * diagnosis and the message made from it are most of an event's text. The output is the same bytes.
+     * diagnosis and the message made from it are most of an event's text. The {@code host} object of the last
+     * host written is kept the same way. The output is the same bytes.
      */
     public static EventJsonWriter caching() {
         return new EventJsonWriter(Redactor.standard(), true);
@@ -107,7 +110,13 @@ public final class EventJsonWriter {
             writeUser(g, e.user().get());
         }
         if (e.host().isPresent()) {
-            writeHost(g, e.host().get());
+            SerializedString host = fragments == null ? null : hostFragment(e.host().get());
+            if (host != null) {
+                g.writeFieldName("host");
+                g.writeRawValue(host);
+            } else {
+                writeHost(g, e.host().get());
+            }
         }
         if (e.container().flatMap(ContainerIdentity::containerId).isPresent()) {
             writeContainer(g, e.container().get());
@@ -139,6 +148,20 @@ public final class EventJsonWriter {
         return f;
     }
 
+    /** The {@code host} object of the last host written, by identity (events of one producer share one). */
+    private SerializedString hostFragment(HostInfo h) throws IOException {
+        HostFragment last = lastHost;
+        if (last == null || last.host != h) {
+            StringWriter json = new StringWriter(128);
+            try (JsonGenerator g = factory.createGenerator(json)) {
+                writeHostObject(g, h);
+            }
+            last = new HostFragment(h, new SerializedString(json.toString()));
+            lastHost = last;
+        }
+        return last.json;
+    }
+
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC; the part up to the second is reused while the second lasts. */
     static String formatTimestamp(Instant t) {
         Second s = lastSecond;
@@ -167,6 +190,17 @@ public final class EventJsonWriter {
         Second(long epochSecond, String prefix) {
             this.epochSecond = epochSecond;
             this.prefix = prefix;
+        }
+    }
+
+    /** A host and its JSON object, replaced whole. */
+    private static final class HostFragment {
+        final HostInfo host;
+        final SerializedString json;
+
+        HostFragment(HostInfo host, SerializedString json) {
+            this.host = host;
+            this.json = json;
         }
     }
 
@@ -320,7 +354,12 @@ public final class EventJsonWriter {
     }
 
     private static void writeHost(JsonGenerator g, HostInfo h) throws IOException {
-        g.writeObjectFieldStart("host");
+        g.writeFieldName("host");
+        writeHostObject(g, h);
+    }
+
+    private static void writeHostObject(JsonGenerator g, HostInfo h) throws IOException {
+        g.writeStartObject();
         stringField(g, "hostname", h.hostname());
         stringField(g, "architecture", h.architecture());
         g.writeObjectFieldStart("os");

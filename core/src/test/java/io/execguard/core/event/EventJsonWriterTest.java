@@ -155,6 +155,13 @@ class EventJsonWriterTest {
             assertEquals(expected, caching.toJson(e), "from the cache");
             assertEquals(expected, caching.toJson(e.toBuilder().build()), "another event, the same diagnosis");
         }
+        ExecEvent base = ExampleEvents.sidecarExecFailed();
+        for (io.execguard.core.context.HostInfo h : List.of(new io.execguard.core.context.HostInfo("a", "x86_64", "6.1"),
+                new io.execguard.core.context.HostInfo("b", null, null),
+                new io.execguard.core.context.HostInfo("a", "x86_64", "6.1"))) {
+            ExecEvent e = base.toBuilder().host(h).build();
+            assertEquals(writer.toJson(e), caching.toJson(e), "host " + h.hostname());
+        }
     }
 
     /** The fast time stamp agrees with the formatter it replaces, across seconds, millis and years. */
