@@ -9,6 +9,7 @@ import io.execguard.core.diagnose.Errno;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.EventSource;
+import io.execguard.core.event.ExecEvent;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.json.BulkJsonGenerator;
 import io.execguard.core.fs.FileTree;
@@ -90,7 +91,9 @@ public final class AuditLogConverter implements AutoCloseable {
     private long malformed;
     private long failures;
     private long ignored;
+    private long unconverted;
     private String firstError;
+    private String firstUnconverted;
 
     /**
      * @param engine the engine to diagnose with; empty to skip diagnosis
@@ -203,6 +206,16 @@ public final class AuditLogConverter implements AutoCloseable {
         return ignored;
     }
 
+    /** Events that could not be turned into JSON (a defect here, never the log's fault); left out, counted. */
+    public long unconverted() {
+        return unconverted;
+    }
+
+    /** The first event that could not be converted and why. */
+    public Optional<String> firstUnconverted() {
+        return Optional.ofNullable(firstUnconverted);
+    }
+
     public ReassemblyStats stats() {
         return reassembler.stats();
     }
@@ -245,6 +258,10 @@ public final class AuditLogConverter implements AutoCloseable {
     }
 
     private void write(Rendered r) throws IOException {
+        if (r.unconverted > 0 && unconverted == 0) {
+            firstUnconverted = r.firstUnconverted;
+        }
+        unconverted += r.unconverted;
         try {
             out.write(r.json, 0, r.length);
         } catch (IOException e) {
@@ -281,11 +298,23 @@ public final class AuditLogConverter implements AutoCloseable {
         try (JsonGenerator g = new BulkJsonGenerator(JSON.createGenerator(buf))) {
             g.setRootValueSeparator(null);
             for (AuditEvent e : events) {
-                Optional<ExplainedFailure> f = explain(e, r);
-                if (f.isPresent()) {
-                    json.write(g, FailureEvents.toEvent(f.get(), EventSource.AUDIT_LOG));
-                    g.writeRaw('\n');
+                ExecEvent event;
+                try {
+                    Optional<ExplainedFailure> f = explain(e, r);
+                    if (f.isEmpty()) {
+                        continue;
+                    }
+                    event = FailureEvents.toEvent(f.get(), EventSource.AUDIT_LOG);
+                } catch (RuntimeException bug) {
+                    // One event the code cannot handle must not cost the rest of a forensic log: counted, named.
+                    if (r.unconverted++ == 0) {
+                        r.firstUnconverted = "audit event " + e.seconds() + "." + e.millis() + ":" + e.serial()
+                                + ": " + bug;
+                    }
+                    continue;
                 }
+                json.write(g, event);
+                g.writeRaw('\n');
             }
         }
         r.json = ((Exposed) buf).bytes();
@@ -373,6 +402,8 @@ public final class AuditLogConverter implements AutoCloseable {
         int length;
         int failures;
         int ignored;
+        int unconverted;
+        String firstUnconverted;
     }
 
     /** Hands out its buffer without the copy {@code toByteArray} makes. */

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
             "ENOENT failures of files that do not exist (PATH searches) are left out. A summary goes to"
                 + " standard error."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:all files read", "1:a file could not be read", "2:bad usage"})
+        exitCodeList = {"0:all files read and converted", "1:a file could not be read, the events could not be"
+                + " written, or an event could not be converted (each is named)", "2:bad usage"})
 public final class AuditReadCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit log files, in order; - reads standard input.")
     List<String> files;
@@ -79,6 +80,12 @@ public final class AuditReadCommand implements Callable<Integer> {
             }
             if (!quiet) {
                 summary(err, converter, System.nanoTime() - start);
+            }
+            if (converter.unconverted() > 0) {
+                err.println("execguard: " + converter.unconverted() + " events could not be converted; the first: "
+                        + converter.firstUnconverted().orElse("?"));
+                err.flush();
+                exit = 1;
             }
         }
         return exit;
