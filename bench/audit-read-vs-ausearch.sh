@@ -11,6 +11,8 @@
 # Usage: bench/audit-read-vs-ausearch.sh [RECORDS] [RATE] [SECONDS]   (default 200000 1000 60)
 # The CPU window leaves out the first seconds of the writer (10 s when SECONDS >= 30): JIT compilation there would
 # count as steady-state cost (a 20 s run measured 0.23 CPU s/s, a 60 s run 0.035, on the same quiet machine).
+# execguard runs with the JVM flags docs/watch.md recommends for it (EXECGUARD_JAVA_OPTS overrides them; set it to an
+# empty string for the JVM's defaults).
 # Needs ausearch (Debian package auditd), python3 and GNU time. Does not need root or the audit subsystem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ rate="${2:-1000}"
 seconds="${3:-60}"
 jar="$top/sidecar/target/execguard.jar"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+read -r -a opts <<< "${EXECGUARD_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 for tool in ausearch python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (ausearch: apt-get install auditd)" >&2; exit 2; }
 done
@@ -32,7 +35,8 @@ log="$work/audit.log"
 python3 bench/sidecar/gen-audit-log.py "$records" "$log"
 events=$(grep -c '^type=EOE\|^type=USER_CMD' "$log" || true)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(uname -r);" \
-  "$(ausearch --version 2>&1 | head -1); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(ausearch --version 2>&1 | head -1); execguard JVM flags: ${opts[*]:-(defaults)};" \
+  "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "log: $records records, $events events, $(du -h "$log" | cut -f1)"
 cat "$log" > /dev/null # page cache
 
@@ -49,14 +53,14 @@ echo "| $records records | wall s | CPU s | peak RSS MiB | output lines |"
 echo "|---|---|---|---|---|"
 measure "ausearch --raw --input LOG" ausearch --raw --input "$log"
 measure "ausearch -i --input LOG" ausearch -i --input "$log"
-measure "execguard audit read --no-diagnose LOG" "$java" -jar "$jar" audit read --quiet --no-diagnose "$log"
-measure "execguard audit read LOG" "$java" -jar "$jar" audit read --quiet "$log"
+measure "execguard audit read --no-diagnose LOG" "$java" "${opts[@]}" -jar "$jar" audit read --quiet --no-diagnose "$log"
+measure "execguard audit read LOG" "$java" "${opts[@]}" -jar "$jar" audit read --quiet "$log"
 
 # 2. watch CPU at a fixed event rate
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 live="$work/live.log"
 : > "$live"
-"$java" -jar "$jar" watch --audit-log "$live" --listen none --no-probe --output file:"$work/watch.json" \
+"$java" "${opts[@]}" -jar "$jar" watch --audit-log "$live" --listen none --no-probe --output file:"$work/watch.json" \
   2> "$work/watch.err" &
 watch_pid=$!
 pids+=("$watch_pid")
