@@ -4,6 +4,7 @@ import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.diagnose.ObservedFailure;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.FileInfo;
 import io.execguard.core.fs.FileTree;
@@ -124,7 +125,7 @@ public final class Explainer {
                 continue; // the process exited while its root was being read
             }
             if (d.isPresent()) {
-                return new ExplainedFailure(f, caller, kind, Optional.of(d.get().diagnosis), Optional.empty(),
+                return new ExplainedFailure(f, caller, kind, Optional.of(reconciled(d.get(), f)), Optional.empty(),
                         Optional.of(c.root), Optional.empty(), Optional.of(d.get().file));
             }
         }
@@ -132,6 +133,11 @@ public final class Explainer {
                 ? "the caller and its parent had exited, and no root reachable here holds the same file"
                 : "the file was not found as the records name it in the caller's root"), Optional.empty(),
                 Optional.empty());
+    }
+
+    /** The file's verdict, reconciled with what the kernel answered (ETXTBSY is not in the file). */
+    private static Diagnosis reconciled(Diagnosed d, ExecFailure f) {
+        return f.errno().map(e -> ObservedFailure.reconcile(d.diagnosis, e)).orElse(d.diagnosis);
     }
 
     /** Why a root the kernel refused ended the search, naming whose root it was. */
@@ -147,7 +153,7 @@ public final class Explainer {
      * ids (supplementary groups are not in the records). Never watch's own credentials, which say nothing about
      * whether the caller may execute the file.
      */
-    static Credentials credentials(ExecFailure f, Optional<Credentials> live) {
+    public static Credentials credentials(ExecFailure f, Optional<Credentials> live) {
         if (live.isPresent()) {
             return live.get();
         }
@@ -256,7 +262,7 @@ public final class Explainer {
             Credentials credentials = credentials(f, Optional.empty()); // a pod process, not necessarily the caller
             Diagnosed d = trees.with(root.get(), tree -> diagnose(tree, target.get().name(), f.cwd().orElse("/"),
                     credentials));
-            return new ExplainedFailure(f, caller, kind, Optional.of(d.diagnosis), Optional.empty(), root,
+            return new ExplainedFailure(f, caller, kind, Optional.of(reconciled(d, f)), Optional.empty(), root,
                     Optional.empty(), Optional.of(d.file));
         } catch (RootUnavailableException e) {
             return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of("the root that holds the file, "

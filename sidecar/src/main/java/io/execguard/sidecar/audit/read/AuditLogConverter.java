@@ -4,6 +4,8 @@ import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.diagnose.ObservedFailure;
+import io.execguard.core.platform.Credentials;
 import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.fs.FileTree;
 import io.execguard.core.fs.Lookup;
@@ -20,6 +22,7 @@ import io.execguard.sidecar.audit.source.Lines;
 import io.execguard.core.event.CallerKind;
 import io.execguard.sidecar.watch.CallerClassifier;
 import io.execguard.sidecar.watch.ExplainedFailure;
+import io.execguard.sidecar.watch.Explainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -133,7 +136,7 @@ public final class AuditLogConverter implements LineSink {
         if (engine.isEmpty()) {
             skipped = Optional.of("diagnosis not requested");
         } else {
-            d = diagnose(f);
+            d = diagnose(f).map(x -> f.errno().map(n -> ObservedFailure.reconcile(x, n)).orElse(x));
             skipped = d.isPresent() ? Optional.empty()
                     : Optional.of("the file is not reachable here, or is no longer the file the records name");
         }
@@ -146,11 +149,13 @@ public final class AuditLogConverter implements LineSink {
         if (t.isEmpty() || path.isEmpty() || t.get().inode().isEmpty() || t.get().device().isEmpty()) {
             return Optional.empty();
         }
-        String key = path.get() + '\0' + t.get().device().get() + '\0' + t.get().inode().getAsLong();
-        return cache.computeIfAbsent(key, k -> diagnoseIfSame(path.get(), t.get()));
+        Credentials credentials = Explainer.credentials(f, Optional.empty());
+        String key = path.get() + '\0' + t.get().device().get() + '\0' + t.get().inode().getAsLong() + '\0'
+                + credentials;
+        return cache.computeIfAbsent(key, k -> diagnoseIfSame(path.get(), t.get(), credentials));
     }
 
-    private Optional<Diagnosis> diagnoseIfSame(String path, PathItem t) {
+    private Optional<Diagnosis> diagnoseIfSame(String path, PathItem t, Credentials credentials) {
         try {
             Lookup l = tree.lookup(path, "/");
             Optional<FileAttributes> a = l.attributes();
@@ -159,7 +164,8 @@ public final class AuditLogConverter implements LineSink {
                     || !dev.equals(hex2(a.get().deviceMajor()) + ":" + hex2(a.get().deviceMinor()))) {
                 return Optional.empty();
             }
-            return Optional.of(engine.get().diagnose(DiagnosisRequest.builder(path).tree(tree).build()));
+            return Optional.of(engine.get().diagnose(DiagnosisRequest.builder(path).tree(tree)
+                    .credentials(credentials).build()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
