@@ -266,7 +266,7 @@ public final class Explainer {
                     Optional.empty(), Optional.of(d.file));
         } catch (RootUnavailableException e) {
             return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of("the root that holds the file, "
-                    + e.root() + ", " + access.whyUnopened(e)), root, Optional.empty());
+                    + e.root() + ", " + access.whyUnopened(e)), Optional.empty(), Optional.empty());
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.get().name(), root.get(), e);
             return new ExplainedFailure(f, caller, kind, Optional.empty(),
