@@ -2,6 +2,7 @@ package io.execguard.sidecar.watch;
 
 import io.execguard.linux.ErrnoException;
 import io.execguard.linux.LinuxErrno;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -19,10 +20,18 @@ public final class RootUnavailableException extends RuntimeException {
     private final Optional<Integer> errno;
 
     public RootUnavailableException(String root, Throwable cause) {
-        super("cannot open " + root + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
-                cause);
+        super(reason(cause), cause);
         this.root = root;
         this.errno = errnoOf(cause);
+    }
+
+    /** The innermost message: an UncheckedIOException only repeats its cause's class and message. */
+    private static String reason(Throwable t) {
+        Throwable inner = t;
+        while (inner instanceof UncheckedIOException && inner.getCause() != null) {
+            inner = inner.getCause();
+        }
+        return inner.getMessage() != null ? inner.getMessage() : inner.toString();
     }
 
     private static Optional<Integer> errnoOf(Throwable t) {
