@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.core.testing.Privileges;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -84,33 +80,13 @@ class WatchFaultsTest {
             }
             Thread.sleep(100);
         }
-        String metrics = get(watch.port, "/metrics");
-        long losses = metric(metrics, "execguard_audit_kernel_lost_total")
-                + metric(metrics, "execguard_audit_reassembly_gaps_total")
-                + metric(metrics, "execguard_events_dropped_total");
+        String metrics = watch.metricsText();
+        long losses = WatchProcess.sum(metrics, "execguard_audit_kernel_lost_total")
+                + WatchProcess.sum(metrics, "execguard_audit_reassembly_gaps_total")
+                + WatchProcess.sum(metrics, "execguard_events_dropped_total");
         System.out.println("burst of " + BURST + ": emitted " + emitted + ", loss counters " + losses);
         assertTrue(emitted == BURST || losses > 0,
                 "emitted " + emitted + " of " + BURST + " with no loss reported:\n" + metrics);
         assertTrue(emitted <= BURST, "never more events than execs");
-    }
-
-    private static long metric(String text, String name) {
-        long sum = 0;
-        for (String l : text.split("\n")) {
-            if (l.startsWith(name + " ") || l.startsWith(name + "{")) {
-                sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
-
-    private static String get(int port, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
-                .openConnection();
-        try {
-            return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            c.disconnect();
-        }
     }
 }

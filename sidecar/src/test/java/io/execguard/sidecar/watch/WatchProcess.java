@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.sidecar.audit.netlink.AuditClient;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code execguard watch --install-rules} as a real child JVM for tests, with its own stdout (events) and stderr
  * (messages) files and HTTP port; optionally started through a launcher such as {@code setpriv} to run it with fewer
- * privileges. Also counts and removes rules by key, so that a failed test never leaves rules on the machine.
+ * privileges. Also reads its /metrics, and counts and removes rules by key, so that a failed test never leaves rules
+ * on the machine.
  */
 final class WatchProcess {
     final Process process;
@@ -31,11 +35,15 @@ final class WatchProcess {
 
     /** Starts watch with {@code --install-rules --rule-key KEY --dedupe-window 0}. */
     static WatchProcess start(Path dir, String name, String key) throws IOException {
-        return start(dir, name, key, List.of());
+        return start(dir, name, List.of(), List.of("--install-rules", "--rule-key", key));
     }
 
-    /** As {@link #start(Path, String, String)}, with {@code launcher} (e.g. setpriv and its options) in front. */
-    static WatchProcess start(Path dir, String name, String key, List<String> launcher) throws IOException {
+    /**
+     * Starts watch with {@code --dedupe-window 0} and {@code options}, with {@code launcher} (e.g. setpriv and its
+     * options, or unshare) in front.
+     */
+    static WatchProcess start(Path dir, String name, List<String> launcher, List<String> options)
+            throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -45,8 +53,8 @@ final class WatchProcess {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "io.execguard.sidecar.cli.Main", "watch", "--install-rules", "--rule-key", key, "--listen",
-                "127.0.0.1:" + port, "--dedupe-window", "0"));
+                "io.execguard.sidecar.cli.Main", "watch", "--listen", "127.0.0.1:" + port, "--dedupe-window", "0"));
+        command.addAll(options);
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new WatchProcess(p, out, err, port);
     }
@@ -62,6 +70,33 @@ final class WatchProcess {
             Thread.sleep(50);
         }
         throw new AssertionError("watch not ready in 30 s: " + Files.readString(stderr));
+    }
+
+    /** Watch's /metrics, as text. */
+    String metricsText() throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL()
+                .openConnection();
+        try {
+            return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** The sum of the samples of {@code name} in watch's /metrics. */
+    long metric(String name) throws IOException {
+        return sum(metricsText(), name);
+    }
+
+    /** The sum of the samples of {@code name} in a Prometheus text exposition. */
+    static long sum(String text, String name) {
+        long sum = 0;
+        for (String l : text.split("\n")) {
+            if (l.startsWith(name + " ") || l.startsWith(name + "{")) {
+                sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     static int rulesWith(String key) throws IOException {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.execguard.core.testing.Privileges;
+import io.execguard.sidecar.audit.netlink.AuditClient;
+import io.execguard.sidecar.audit.rule.AuditRule;
+import io.execguard.sidecar.audit.rule.AuditRules;
 import io.execguard.sidecar.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +44,9 @@ class WatchWithoutSysPtraceTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
         Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("65534"));
         String key = "execguard-noptrace-" + UUID.randomUUID().toString().substring(0, 8);
-        WatchProcess watch = WatchProcess.start(dir, "noptrace", key, List.of("setpriv",
-                "--bounding-set=-all,+audit_read,+audit_control", "--inh-caps=-all"));
+        WatchProcess watch = WatchProcess.start(dir, "noptrace", List.of("setpriv",
+                "--bounding-set=-all,+audit_read,+audit_control", "--inh-caps=-all"),
+                List.of("--install-rules", "--rule-key", key));
         try {
             watch.awaitReady();
             String said = Files.readString(watch.stderr);
@@ -62,6 +66,60 @@ class WatchWithoutSysPtraceTest {
             assertTrue(e.at("/message").asText().contains(skipped), () -> "the message says why: " + e);
             watch.process.destroy();
             assertTrue(watch.process.waitFor(20, TimeUnit.SECONDS), "watch stops on SIGTERM");
+        } finally {
+            watch.process.destroyForcibly();
+            watch.process.waitFor(20, TimeUnit.SECONDS);
+            WatchProcess.removeAll(key);
+        }
+    }
+
+    /**
+     * Pod scope, as a sidecar with only CAP_AUDIT_READ sharing a pid namespace with an app of another uid whose
+     * file lives in its own mount namespace (a tmpfs, as a container's root is its own): the kernel refuses the
+     * app's root, so the failure can be neither claimed nor ruled out. It must not be written (it may be another
+     * pod's), but counted as unattributed - not as another pod's - and named in a warning with the errno and the
+     * missing capability.
+     */
+    @Test
+    void podScopeCountsAndNamesAFailureItCannotAttributeAndWritesNothing() throws Exception {
+        Privileges.requireRoot();
+        for (String command : List.of("setpriv", "unshare", "nsenter")) {
+            Privileges.requireCommand(command);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path container = Files.createDirectories(dir.resolve("container"));
+        Path entrypoint = container.resolve("entrypoint");
+        String key = "execguard-pod-" + UUID.randomUUID().toString().substring(0, 8);
+        // Rule changes are refused outside the initial pid namespace: the node installs them, as in the examples.
+        try (AuditClient client = AuditClient.open()) {
+            for (AuditRule rule : AuditRules.execFailures(AuditRules.DEFAULT_ERRNOS, key)) {
+                client.addRule(rule);
+            }
+        }
+        WatchProcess watch = WatchProcess.start(dir, "pod", List.of("unshare", "--pid", "--fork", "--kill-child",
+                "--mount-proc", "setpriv", "--bounding-set=-all,+audit_read", "--inh-caps=-all"),
+                List.of("--scope", "pod"));
+        try {
+            watch.awaitReady();
+            assertTrue(Files.readString(watch.stderr).contains("no CAP_SYS_PTRACE"));
+            long inPod = watch.process.toHandle().children().findFirst().orElseThrow().pid();
+            String app = "mount -t tmpfs tmpfs '" + container + "' && printf ': no interpreter line\\n' > '"
+                    + entrypoint + "' && chmod 755 '" + entrypoint + "' && exec setpriv --reuid=65534 --regid=65534"
+                    + " --clear-groups /bin/sh -c \"'" + entrypoint + "'; sleep 3\"";
+            Command.Result r = Command.run(List.of("nsenter", "--target", Long.toString(inPod), "--pid", "--",
+                    "unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", app));
+            assertEquals(0, r.exitCode(), r.stderr());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (watch.metric("execguard_exec_failures_unattributed_total") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(watch.metric("execguard_exec_failures_unattributed_total") >= 1,
+                    () -> "counted as unattributed; watch said: " + stderr(watch));
+            String said = stderr(watch);
+            assertTrue(said.matches("(?s).*pod scope: .*could not be attributed to this pod, because the root of pid"
+                    + " \\d+ \\(sh\\), /proc/\\d+/root, could not be opened \\(EACCES\\).*CAP_SYS_PTRACE.*"), said);
+            assertTrue(events(watch, entrypoint.toString()).isEmpty(), "an unattributed failure is not written");
         } finally {
             watch.process.destroyForcibly();
             watch.process.waitFor(20, TimeUnit.SECONDS);
