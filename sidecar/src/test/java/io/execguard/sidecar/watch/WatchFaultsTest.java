@@ -36,7 +36,8 @@ class WatchFaultsTest {
             assertTrue(installed > 0, "rules installed");
             first.process.destroyForcibly(); // SIGKILL: no shutdown hook
             assertTrue(first.process.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(installed, WatchProcess.rulesWith(key), "SIGKILL leaves the rules (nothing could remove them)");
+            assertEquals(installed, WatchProcess.rulesWith(key),
+                    "SIGKILL leaves the rules (nothing could remove them)");
         } finally {
             first.process.destroyForcibly();
         }
@@ -44,7 +45,8 @@ class WatchFaultsTest {
         int left;
         try {
             second.awaitReady();
-            assertEquals(installed, WatchProcess.rulesWith(key), "the restart adopts the rules left behind, no duplicates");
+            assertEquals(installed, WatchProcess.rulesWith(key),
+                    "the restart adopts the rules left behind, no duplicates");
             burstIsEmittedOrCounted(second);
             second.process.destroy(); // SIGTERM
             assertTrue(second.process.waitFor(20, TimeUnit.SECONDS), "watch stops on SIGTERM");
