@@ -57,7 +57,9 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
      * Opens {@code rootPath} (typically {@code /proc/PID/root}, or any directory) as the root of a tree, using
      * openat2 where the kernel has it.
      *
-     * @throws IOException when the root cannot be opened (process gone, no permission to its root)
+     * @throws ErrnoException when the root cannot be opened: ENOENT once the process is gone (or exiting, when it
+     *     has no root any more), EACCES when the kernel's ptrace access check refuses another user's or a more
+     *     privileged process's root to a caller without CAP_SYS_PTRACE
      */
     public static RootedFileTree of(String rootPath) throws IOException {
         return of(rootPath, null);
@@ -69,7 +71,7 @@ public final class RootedFileTree implements FileTree, AutoCloseable {
         int fd = FileCalls.openat(FileCalls.AT_FDCWD, rootPath,
                 FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC);
         if (fd < 0) {
-            throw new IOException("Cannot open " + rootPath + " as a root: " + LinuxErrno.describe(-fd));
+            throw new ErrnoException("Cannot open " + rootPath + " as a root", -fd);
         }
         return new RootedFileTree(rootPath, fd, forced != null ? forced : probe(fd));
     }

@@ -157,6 +157,31 @@ class RootedFileTreeTest {
         tree.close();
     }
 
+    /**
+     * Callers tell a root that is gone from one they may not open by the errno: a zombie (exited, not yet reaped)
+     * still has its /proc entry but no root any more - ENOENT, as for a missing directory.
+     */
+    @org.junit.jupiter.api.Test
+    void aRootThatCannotBeOpenedSaysWhyByErrno() throws Exception {
+        ErrnoException missing = assertThrows(ErrnoException.class, () -> RootedFileTree.of(root + "/no/such/dir"));
+        assertEquals(LinuxErrno.ENOENT, missing.errno());
+        Process parent = new ProcessBuilder("/bin/sh", "-c", "sleep 0 & echo $!; exec sleep 5").start();
+        try {
+            String pid = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine().trim();
+            Path stat = Path.of("/proc", pid, "stat");
+            for (int i = 0; i < 200 && !Files.readString(stat).contains(") Z "); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(Files.readString(stat).contains(") Z "), "sleep 0 is a zombie");
+            ErrnoException zombie = assertThrows(ErrnoException.class, () -> RootedFileTree.of("/proc/" + pid
+                    + "/root"));
+            assertEquals(LinuxErrno.ENOENT, zombie.errno(), zombie.getMessage());
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theKernelHereHasOpenat2() throws Exception {
         try (RootedFileTree tree = RootedFileTree.of(root.toString())) {

@@ -30,6 +30,15 @@ public enum Cause {
     NOEXEC_MOUNT(Errno.EACCES, false,
             "The file lives on a filesystem mounted noexec.",
             "Move the program to a filesystem mounted without noexec, or remount (often /tmp or an emptyDir)."),
+    /**
+     * Never predicted from the file: only the errno the kernel returned says so (see {@link ObservedFailure}). Listed
+     * with the open checks because execve refuses a file that is open for writing right after it opened it.
+     */
+    FILE_BUSY(Errno.ETXTBSY, false,
+            "The program, or the #! interpreter or dynamic loader it names, was open for writing when it was executed.",
+            "Run it only after the writer has closed it: wait for the copy, download or build to finish, and make sure"
+                    + " no other process still holds a writable descriptor (often a child forked while it was open:"
+                    + " open it with O_CLOEXEC). fuser or lsof on the file shows who holds it."),
     EMPTY_FILE(Errno.ENOEXEC, false,
             "The file is empty.",
             "The build or download produced no content: rebuild or fetch the file again."),

@@ -3,10 +3,13 @@ package io.execguard.sidecar.watch;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
+import io.execguard.core.diagnose.Errno;
+import io.execguard.core.diagnose.ObservedFailure;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.FileInfo;
 import io.execguard.core.fs.FileTree;
 import io.execguard.core.hash.FileHasher;
+import io.execguard.core.platform.Credentials;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
 import java.io.IOException;
@@ -24,7 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Enriches a failure with what /proc says about its caller and diagnoses the target inside the caller's root - or
  * its parent's, when the short-lived child is gone. When neither exists any more the failure is still explained
- * with what the records say, and the event says why there is no diagnosis. Not thread-safe: one worker.
+ * with what the records say, and the event says why there is no diagnosis. A root the kernel refuses while its
+ * process exists ends the search: the file is then not diagnosed at all rather than in a root that is not the
+ * caller's. The permission check is replayed with the caller's credentials, never watch's own. Not thread-safe: one
+ * worker.
  */
 public final class Explainer {
     private static final Logger LOG = LoggerFactory.getLogger(Explainer.class);
@@ -45,12 +51,23 @@ public final class Explainer {
     private final DiagnosisEngine engine;
     private final ProcReader proc;
     private final RootTrees trees;
+    private final RootAccess access;
     private final FileHasher hasher = FileHasher.withDefaults();
 
     public Explainer(DiagnosisEngine engine, ProcReader proc, RootTrees trees) {
+        this(engine, proc, trees, RootAccess.ofThisProcess());
+    }
+
+    Explainer(DiagnosisEngine engine, ProcReader proc, RootTrees trees, RootAccess access) {
         this.engine = engine;
         this.proc = proc;
         this.trees = trees;
+        this.access = access;
+    }
+
+    /** What this watch's privileges let it open. */
+    RootAccess access() {
+        return access;
     }
 
     /**
@@ -83,14 +100,23 @@ public final class Explainer {
         if (self.isPresent() && parent.isEmpty()) {
             candidates.add(new Candidate(proc.rootOf(f.ppid()), f.ppid()));
         }
+        Credentials credentials = credentials(f, self.flatMap(p -> proc.credentials(p.pid())));
         for (Candidate c : candidates) {
             if (!identity && c.pid == 0) {
                 break; // without the inode nothing proves that another root holds the same file
             }
-            Optional<String> key = identity ? cacheKey(f, target.get(), c.root) : Optional.empty();
+            Optional<String> key = identity ? cacheKey(f, target.get(), c.root, credentials) : Optional.empty();
             Optional<Diagnosed> d = key.flatMap(this::cached);
             if (d.isEmpty()) {
-                d = diagnoseIfSame(f, target.get(), c.root, identity);
+                try {
+                    d = diagnoseIfSame(f, target.get(), c.root, identity, credentials);
+                } catch (RootUnavailableException e) {
+                    if (c.pid != 0 && !e.vanished() && proc.exists(c.pid)) {
+                        return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of(refused(c, f, e)),
+                                Optional.empty(), Optional.empty());
+                    }
+                    continue; // the process is gone or exiting, or watch cannot see this fallback root
+                }
                 if (d.isPresent() && key.isPresent()) {
                     remember(key.get(), d.get());
                 }
@@ -99,7 +125,7 @@ public final class Explainer {
                 continue; // the process exited while its root was being read
             }
             if (d.isPresent()) {
-                return new ExplainedFailure(f, caller, kind, Optional.of(d.get().diagnosis), Optional.empty(),
+                return new ExplainedFailure(f, caller, kind, Optional.of(reconciled(d.get(), f)), Optional.empty(),
                         Optional.of(c.root), Optional.empty(), Optional.of(d.get().file));
             }
         }
@@ -109,15 +135,44 @@ public final class Explainer {
                 Optional.empty());
     }
 
+    /** The file's verdict, reconciled with what the kernel answered (ETXTBSY is not in the file). */
+    private static Diagnosis reconciled(Diagnosed d, ExecFailure f) {
+        return f.errno().map(e -> ObservedFailure.reconcile(d.diagnosis, e)).orElse(d.diagnosis);
+    }
+
+    /** Why a root the kernel refused ended the search, naming whose root it was. */
+    private String refused(Candidate c, ExecFailure f, RootUnavailableException e) {
+        String whose = c.pid == f.pid() ? "the caller's root " + e.root()
+                : "the root of the caller's parent (pid " + c.pid + "), " + e.root() + ",";
+        return whose + " " + access.whyUnopened(e) + "; not diagnosed in any other root";
+    }
+
+    /**
+     * Who execve's permission check applied to: the caller's own credentials while it exists; otherwise, when the
+     * kernel did not answer EACCES, its check passed and any execute bit suffices; for EACCES the record's effective
+     * ids (supplementary groups are not in the records). Never watch's own credentials, which say nothing about
+     * whether the caller may execute the file.
+     */
+    public static Credentials credentials(ExecFailure f, Optional<Credentials> live) {
+        if (live.isPresent()) {
+            return live.get();
+        }
+        if (!f.errno().equals(Optional.of(Errno.EACCES))) {
+            return Credentials.privileged();
+        }
+        int uid = (int) f.euid();
+        return Credentials.of(uid, new int[] {(int) f.egid()}, uid == 0);
+    }
+
     /**
      * Diagnoses are remembered briefly per (root directory, path, device, inode): a crash loop or a busy
      * caller fails the same way many times a second, and the file is the same file as long as these match.
      */
-    private Optional<String> cacheKey(ExecFailure f, PathItem target, String root) {
+    private Optional<String> cacheKey(ExecFailure f, PathItem target, String root, Credentials credentials) {
         try {
             Object rootKey = Files.readAttributes(Path.of(root), BasicFileAttributes.class).fileKey();
             return Optional.of(rootKey + "\0" + f.cwd().orElse("/") + "\0" + target.name() + "\0"
-                    + target.device().orElse("") + "\0" + target.inode().getAsLong());
+                    + target.device().orElse("") + "\0" + target.inode().getAsLong() + "\0" + credentials);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -154,16 +209,24 @@ public final class Explainer {
         }
     }
 
-    private Diagnosed diagnose(FileTree tree, String path, String cwd) {
-        Diagnosis d = engine.diagnose(DiagnosisRequest.builder(path).cwd(cwd).tree(tree).build());
+    private Diagnosed diagnose(FileTree tree, String path, String cwd, Credentials credentials) {
+        Diagnosis d = engine.diagnose(DiagnosisRequest.builder(path).cwd(cwd).tree(tree).credentials(credentials)
+                .build());
         return new Diagnosed(d, FileInfo.describe(tree, path, cwd, hasher));
     }
 
-    /** Opens the root once (pinning it) for the identity check and the diagnosis. */
-    private Optional<Diagnosed> diagnoseIfSame(ExecFailure f, PathItem target, String root, boolean identity) {
+    /**
+     * Opens the root once (pinning it) for the identity check and the diagnosis.
+     *
+     * @throws RootUnavailableException when the root cannot be opened
+     */
+    private Optional<Diagnosed> diagnoseIfSame(ExecFailure f, PathItem target, String root, boolean identity,
+            Credentials credentials) {
         try {
             return trees.with(root, tree -> identity && !SameFile.matches(f, tree) ? Optional.<Diagnosed>empty()
-                    : Optional.of(diagnose(tree, target.name(), f.cwd().orElse("/"))));
+                    : Optional.of(diagnose(tree, target.name(), f.cwd().orElse("/"), credentials)));
+        } catch (RootUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.name(), root, e);
             return Optional.empty();
@@ -196,9 +259,14 @@ public final class Explainer {
                     Optional.empty());
         }
         try {
-            Diagnosed d = trees.with(root.get(), tree -> diagnose(tree, target.get().name(), f.cwd().orElse("/")));
-            return new ExplainedFailure(f, caller, kind, Optional.of(d.diagnosis), Optional.empty(), root,
+            Credentials credentials = credentials(f, Optional.empty()); // a pod process, not necessarily the caller
+            Diagnosed d = trees.with(root.get(), tree -> diagnose(tree, target.get().name(), f.cwd().orElse("/"),
+                    credentials));
+            return new ExplainedFailure(f, caller, kind, Optional.of(reconciled(d, f)), Optional.empty(), root,
                     Optional.empty(), Optional.of(d.file));
+        } catch (RootUnavailableException e) {
+            return new ExplainedFailure(f, caller, kind, Optional.empty(), Optional.of("the root that holds the file, "
+                    + e.root() + ", " + access.whyUnopened(e)), Optional.empty(), Optional.empty());
         } catch (RuntimeException e) {
             LOG.debug("diagnosis of {} in {} failed", target.get().name(), root.get(), e);
             return new ExplainedFailure(f, caller, kind, Optional.empty(),

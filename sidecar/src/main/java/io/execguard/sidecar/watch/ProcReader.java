@@ -1,7 +1,9 @@
 package io.execguard.sidecar.watch;
 
 import io.execguard.core.context.ProcessContext;
+import io.execguard.core.platform.Credentials;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +44,22 @@ public final class ProcReader {
         return Optional.of(new CallerProcess(pid, viaParent, p.executable(), p.name(), p.args(), p.parentPid(),
                 p.parentPid() > 0 ? link(proc.resolve(Long.toString(p.parentPid())).resolve("exe")) : Optional.empty(),
                 p.container(), Optional.of(p.security()), proc.resolve(Long.toString(pid)).resolve("root").toString()));
+    }
+
+    /**
+     * The file-system uid, groups and CAP_DAC_OVERRIDE of {@code pid} - who execve's permission check applied to -
+     * while it exists.
+     */
+    public Optional<Credentials> credentials(long pid) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Credentials.parseStatus(new String(Files.readAllBytes(proc.resolve(
+                    Long.toString(pid)).resolve("status")), StandardCharsets.ISO_8859_1)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The root directory of {@code pid} as a path through /proc. */

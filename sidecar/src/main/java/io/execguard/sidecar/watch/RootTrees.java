@@ -32,9 +32,18 @@ public interface RootTrees {
         };
     }
 
-    /** Opens {@code root}, applies {@code use} and closes the tree again. */
+    /**
+     * Opens {@code root}, applies {@code use} and closes the tree again.
+     *
+     * @throws RootUnavailableException when the root cannot be opened (what {@code use} throws passes unchanged)
+     */
     default <T> T with(String root, Function<FileTree, T> use) {
-        FileTree tree = open(root);
+        FileTree tree;
+        try {
+            tree = open(root);
+        } catch (RuntimeException e) {
+            throw new RootUnavailableException(root, e);
+        }
         try {
             return use.apply(tree);
         } finally {

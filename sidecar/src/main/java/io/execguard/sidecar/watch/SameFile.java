@@ -4,7 +4,6 @@ import io.execguard.core.fs.FileAttributes;
 import io.execguard.core.fs.FileTree;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.PathItem;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,23 +15,14 @@ final class SameFile {
     private SameFile() {
     }
 
-    /** The first of {@code roots} in which the failure's target is the recorded file. */
-    static Optional<String> findRoot(ExecFailure f, RootTrees trees, List<String> roots) {
-        for (String root : roots) {
-            if (matches(f, trees, root)) {
-                return Optional.of(root);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** True when the failure's target, looked up in {@code root}, has the recorded device and inode. */
+    /**
+     * True when the failure's target, looked up in {@code root}, has the recorded device and inode.
+     *
+     * @throws RootUnavailableException when {@code root} cannot be opened: that is not a "no" - the file may well
+     *     be there - and the caller must say so rather than count the failure as someone else's
+     */
     static boolean matches(ExecFailure f, RootTrees trees, String root) {
-        try {
-            return trees.with(root, tree -> matches(f, tree));
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return trees.with(root, tree -> matches(f, tree));
     }
 
     /** True when the failure's target, looked up in {@code tree}, has the recorded device and inode. */

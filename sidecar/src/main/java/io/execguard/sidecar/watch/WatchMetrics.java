@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * The numbers that say whether watch sees everything: failures reported (by cause and errno), records received,
  * records the kernel lost, events lost between kernel and reassembly (serial gaps), events dropped by a full
- * queue, identical failures summarised instead of emitted, and failures left out on purpose (ENOENT of missing
- * files, other pods). Counters are safe to update from any thread.
+ * queue, identical failures summarised instead of emitted, failures left out on purpose (ENOENT of missing
+ * files, other pods), and - in pod scope - failures that could not be attributed to this pod or another because a
+ * pod process's root could not be opened. Counters are safe to update from any thread.
  */
 public final class WatchMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -19,6 +20,7 @@ public final class WatchMetrics {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong unattributed = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private volatile LongSupplier kernelLost = () -> 0;
     private volatile LongSupplier socketLost = () -> 0;
@@ -46,6 +48,9 @@ public final class WatchMetrics {
                 "Identical failures counted into a summary instead of emitted one by one", () -> suppressed.getAsLong());
         counter("execguard_exec_failures_ignored_total",
                 "Failures left out on purpose: ENOENT for files that do not exist, other pods' files", ignored::get);
+        counter("execguard_exec_failures_unattributed_total",
+                "Pod scope: failures not written because a pod process's root could not be opened, so it is unknown"
+                        + " whether the file is this pod's or another pod's", unattributed::get);
         GaugeWithCallback.builder().name("execguard_watch_queued_events")
                 .help("Failed-exec events waiting to be explained").callback(c -> c.call(queued.getAsLong()))
                 .register(registry);
@@ -78,6 +83,11 @@ public final class WatchMetrics {
 
     public void failureIgnored() {
         ignored.incrementAndGet();
+    }
+
+    /** A failure that pod scope could neither claim nor rule out (a pod process's root could not be opened). */
+    public void failureUnattributed() {
+        unattributed.incrementAndGet();
     }
 
     public long droppedCount() {

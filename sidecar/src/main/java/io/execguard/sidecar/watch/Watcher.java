@@ -103,7 +103,9 @@ public final class Watcher implements AutoCloseable {
         reassembler = new Reassembler(this::enqueue, Reassembler.DEFAULT_TIMEOUT, Reassembler.DEFAULT_MAX_IN_FLIGHT,
                 ExecFailureExtractor::isFailedExec);
         ProcReader proc = ProcReader.system();
-        Explainer explainer = new Explainer(DiagnosisEngine.forHost(), proc, settings.trees());
+        RootAccess access = RootAccess.ofThisProcess();
+        access.startupNotice(settings.scope()).ifPresent(log);
+        Explainer explainer = new Explainer(DiagnosisEngine.forHost(), proc, settings.trees(), access);
         if (settings.probe()) {
             try {
                 probe = ReadinessProbe.create(settings.probeDirectory());
@@ -115,7 +117,7 @@ public final class Watcher implements AutoCloseable {
         pipeline = new FailurePipeline(explainer,
                 settings.scope() == Scope.POD ? Optional.of(new PodScope(proc, settings.trees())) : Optional.empty(),
                 f -> probe != null ? probe.test(f) : ReadinessProbe.isProbe(f), settings.dedupeWindow(),
-                e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics);
+                e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics, log);
         metrics.socketLost(source::lost);
         metrics.gaps(() -> stats.lostEvents());
         metrics.queued(queue::size);

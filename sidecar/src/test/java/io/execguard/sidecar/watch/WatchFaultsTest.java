@@ -3,16 +3,9 @@ package io.execguard.sidecar.watch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.execguard.sidecar.audit.netlink.AuditClient;
 import io.execguard.core.testing.Privileges;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,46 +28,38 @@ class WatchFaultsTest {
     void killNineThenRestartLeavesNeitherDuplicateNorOrphanRules() throws Exception {
         Privileges.requireRoot();
         String key = "execguard-faults-" + UUID.randomUUID().toString().substring(0, 8);
-        Watch first = Watch.start(dir, "first", key);
+        WatchProcess first = WatchProcess.start(dir, "first", key);
         int installed;
         try {
             first.awaitReady();
-            installed = rulesWith(key);
+            installed = WatchProcess.rulesWith(key);
             assertTrue(installed > 0, "rules installed");
             first.process.destroyForcibly(); // SIGKILL: no shutdown hook
             assertTrue(first.process.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(installed, rulesWith(key), "SIGKILL leaves the rules (nothing could remove them)");
+            assertEquals(installed, WatchProcess.rulesWith(key),
+                    "SIGKILL leaves the rules (nothing could remove them)");
         } finally {
             first.process.destroyForcibly();
         }
-        Watch second = Watch.start(dir, "second", key);
+        WatchProcess second = WatchProcess.start(dir, "second", key);
         int left;
         try {
             second.awaitReady();
-            assertEquals(installed, rulesWith(key), "the restart adopts the rules left behind, no duplicates");
+            assertEquals(installed, WatchProcess.rulesWith(key),
+                    "the restart adopts the rules left behind, no duplicates");
             burstIsEmittedOrCounted(second);
             second.process.destroy(); // SIGTERM
             assertTrue(second.process.waitFor(20, TimeUnit.SECONDS), "watch stops on SIGTERM");
         } finally {
             second.process.destroyForcibly();
-            left = rulesWith(key);
-            removeAll(key); // never leave a failed run's rules on the machine
+            left = WatchProcess.rulesWith(key);
+            WatchProcess.removeAll(key); // never leave a failed run's rules on the machine
         }
         assertEquals(0, left, "no orphan rules after the restarted watch stopped");
     }
 
-    private static void removeAll(String key) throws IOException {
-        try (AuditClient client = AuditClient.open()) {
-            for (var rule : client.listRules()) {
-                if (rule.hasKey(key)) {
-                    client.deleteRule(rule);
-                }
-            }
-        }
-    }
-
     /** BURST failed execs of one fixture from dash (each ENOEXEC, then dash runs it itself). */
-    private void burstIsEmittedOrCounted(Watch watch) throws Exception {
+    private void burstIsEmittedOrCounted(WatchProcess watch) throws Exception {
         String name = "burst-" + UUID.randomUUID().toString().substring(0, 8);
         Path fixture = dir.resolve(name);
         Files.writeString(fixture, "true\n");
@@ -97,82 +82,13 @@ class WatchFaultsTest {
             }
             Thread.sleep(100);
         }
-        String metrics = get(watch.port, "/metrics");
-        long losses = metric(metrics, "execguard_audit_kernel_lost_total")
-                + metric(metrics, "execguard_audit_reassembly_gaps_total")
-                + metric(metrics, "execguard_events_dropped_total");
+        String metrics = watch.metricsText();
+        long losses = WatchProcess.sum(metrics, "execguard_audit_kernel_lost_total")
+                + WatchProcess.sum(metrics, "execguard_audit_reassembly_gaps_total")
+                + WatchProcess.sum(metrics, "execguard_events_dropped_total");
         System.out.println("burst of " + BURST + ": emitted " + emitted + ", loss counters " + losses);
         assertTrue(emitted == BURST || losses > 0,
                 "emitted " + emitted + " of " + BURST + " with no loss reported:\n" + metrics);
         assertTrue(emitted <= BURST, "never more events than execs");
-    }
-
-    private static int rulesWith(String key) throws IOException {
-        try (AuditClient client = AuditClient.open()) {
-            return (int) client.listRules().stream().filter(r -> r.hasKey(key)).count();
-        }
-    }
-
-    private static long metric(String text, String name) {
-        long sum = 0;
-        for (String l : text.split("\n")) {
-            if (l.startsWith(name + " ") || l.startsWith(name + "{")) {
-                sum += (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
-
-    private static String get(int port, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
-                .openConnection();
-        try {
-            return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            c.disconnect();
-        }
-    }
-
-    /** A watch child JVM with its own stdout and stderr files. */
-    private static final class Watch {
-        final Process process;
-        final Path stdout;
-        final Path stderr;
-        final int port;
-
-        private Watch(Process process, Path stdout, Path stderr, int port) {
-            this.process = process;
-            this.stdout = stdout;
-            this.stderr = stderr;
-            this.port = port;
-        }
-
-        static Watch start(Path dir, String name, String key) throws IOException {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Path out = dir.resolve(name + ".out");
-            Path err = dir.resolve(name + ".err");
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    "io.execguard.sidecar.cli.Main", "watch", "--install-rules", "--rule-key", key, "--listen",
-                    "127.0.0.1:" + port, "--dedupe-window", "0").redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).start();
-            return new Watch(p, out, err, port);
-        }
-
-        void awaitReady() throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                List<String> lines = Files.readAllLines(stderr);
-                if (lines.stream().anyMatch(l -> l.contains("watch: ready"))) {
-                    return;
-                }
-                assertTrue(process.isAlive(), () -> "watch exited: " + String.join("\n", lines));
-                Thread.sleep(50);
-            }
-            throw new AssertionError("watch not ready in 30 s: " + Files.readString(stderr));
-        }
     }
 }

@@ -10,7 +10,11 @@ import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.ExecEvent;
 import io.execguard.sidecar.audit.netlink.AuditClient;
 import io.execguard.sidecar.testing.Command;
+import io.execguard.core.testing.ElfBuilder;
 import io.execguard.core.testing.Privileges;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,6 +45,7 @@ class WatcherKernelTest {
     private static final String KEY = "execguard-watch-test-" + UUID.randomUUID().toString().substring(0, 8);
     private static final ConcurrentLinkedQueue<ExecEvent> EVENTS = new ConcurrentLinkedQueue<>();
     private static final List<String> LOG = new ArrayList<>();
+    private static final WatchMetrics METRICS = new WatchMetrics();
 
     @TempDir
     static Path dir;
@@ -54,7 +59,7 @@ class WatcherKernelTest {
         Watcher.Settings d = Watcher.Settings.defaults();
         watcher = new Watcher(new Watcher.Settings(Optional.empty(), false, true, KEY, Scope.NODE, Duration.ZERO,
                 Duration.ofSeconds(5), true, dir, RootTrees.safe()), EVENTS::add,
-                new WatchMetrics(), m -> {
+                METRICS, m -> {
                     synchronized (LOG) {
                         LOG.add(m);
                     }
@@ -141,6 +146,79 @@ class WatcherKernelTest {
         assertTrue(details.matches("(?s).*root=/proc/\\d+/root.*"), "diagnosed inside the caller's root: " + details);
         assertTrue(e.diagnosis().orElseThrow().resolvedPath().orElse("").equals("/app/entrypoint"),
                 () -> "resolved inside the root: " + e.diagnosis());
+    }
+
+    /**
+     * ETXTBSY: this JVM holds the program open for writing while a shell execs it. The kernel refuses it before
+     * looking at its format; nothing in the file shows that afterwards, so the file check alone would call it OK.
+     */
+    @Test
+    void programOpenForWritingIsFileBusy() throws Exception {
+        Path program = writeBytes(Files.createDirectories(dir.resolve("busy")).resolve("program"),
+                ElfBuilder.x86_64().build(), true);
+        Command.Result r;
+        try (FileChannel writer = FileChannel.open(program, StandardOpenOption.WRITE)) {
+            r = Command.run(List.of("/bin/sh", "-c", "'" + program + "'; sleep 1"));
+        }
+        assertTrue(r.stderr().contains("Text file busy"), () -> "the shell saw ETXTBSY: " + r.stderr());
+        ExecEvent e = assertEvent(program.toString(), Cause.FILE_BUSY, "ETXTBSY", CallerKind.SHELL);
+        assertEquals("sh", e.process().orElseThrow().name().orElse(""), () -> "the caller: " + e.process());
+        assertTrue(e.diagnosis().get().summary().contains("open for writing"), e.diagnosis().get().summary());
+        assertEquals("OK", e.diagnosis().get().evidence().group("file_check").orElseThrow().string("cause")
+                .orElseThrow(), "the file itself would run");
+        assertEquals(1, failures("FILE_BUSY", "ETXTBSY"), "counted once, under its own cause");
+    }
+
+    /**
+     * ELIBBAD, as this kernel gives it (verified with a direct execve): an ELF program whose PT_INTERP names a file
+     * that is not an ELF loader - a text file, or an ELF for another machine.
+     */
+    @Test
+    void loaderThatIsNoLoaderIsElibbad() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("elibbad"));
+        Path textLoader = write(sub.resolve("ld-text"), "this is not a loader\n".repeat(10), true);
+        Path armLoader = writeBytes(sub.resolve("ld-arm64"), ElfBuilder.foreign(183, true, false)
+                .type(ElfBuilder.ET_DYN).build(), true);
+        Path withText = writeBytes(sub.resolve("with-text-loader"),
+                ElfBuilder.x86_64().interpreter(textLoader.toString()).build(), true);
+        Path withArm = writeBytes(sub.resolve("with-arm64-loader"),
+                ElfBuilder.x86_64().interpreter(armLoader.toString()).build(), true);
+        Command.Result r = Command.run(List.of("/bin/sh", "-c", "'" + withText + "'; '" + withArm + "'; sleep 1"));
+        assertTrue(r.stderr().contains("Accessing a corrupted shared library"), () -> "ELIBBAD: " + r.stderr());
+        for (Path p : List.of(withText, withArm)) {
+            ExecEvent e = assertEvent(p.toString(), Cause.ELF_INTERPRETER_INVALID, "ELIBBAD", CallerKind.SHELL);
+            assertEquals(Optional.of(io.execguard.core.diagnose.Errno.ELIBBAD), e.diagnosis().get().errno(),
+                    "the engine predicts what the kernel said");
+        }
+        assertEquals(2, failures("ELF_INTERPRETER_INVALID", "ELIBBAD"));
+    }
+
+    /**
+     * The permission check is replayed with the caller's credentials, not watch's (root): a script with only the
+     * owner's execute bit, tried by uid 65534, is NO_EXECUTE_PERMISSION - not "a valid executable".
+     */
+    @Test
+    void callerOfAnotherUidIsJudgedWithItsOwnCredentials() throws Exception {
+        Privileges.requireCommand("setpriv");
+        Path sub = Files.createDirectories(dir.resolve("uid"));
+        for (Path d : List.of(dir, sub)) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path script = write(sub.resolve("owner-only.sh"), "#!/bin/sh\necho hi\n", false);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr--r--"));
+        Command.Result r = Command.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/bin/sh", "-c", "'" + script + "'; sleep 1"));
+        assertTrue(r.stderr().contains("Permission denied"), r.stderr());
+        ExecEvent e = assertEvent(script.toString(), Cause.NO_EXECUTE_PERMISSION, "EACCES", CallerKind.SHELL);
+        assertEquals(65534, e.user().orElseThrow().uid());
+    }
+
+    private static long failures(String cause, String errno) {
+        return METRICS.registry().scrape().stream()
+                .filter(s -> s.getMetadata().getPrometheusName().equals("execguard_exec_failures"))
+                .flatMap(s -> ((CounterSnapshot) s).getDataPoints().stream())
+                .filter(d -> cause.equals(d.getLabels().get("cause")) && errno.equals(d.getLabels().get("errno")))
+                .mapToLong(d -> (long) d.getValue()).sum();
     }
 
     private static ExecEvent assertEvent(String path, Cause cause, String errno, CallerKind kind)

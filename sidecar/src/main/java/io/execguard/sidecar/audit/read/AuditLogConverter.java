@@ -6,14 +6,16 @@ import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.DiagnosisRequest;
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.diagnose.ObservedFailure;
 import io.execguard.core.event.CallerKind;
 import io.execguard.core.event.EventJsonWriter;
 import io.execguard.core.event.EventSource;
 import io.execguard.core.event.ExecEvent;
 import io.execguard.core.fs.FileAttributes;
-import io.execguard.core.json.BulkJsonGenerator;
 import io.execguard.core.fs.FileTree;
 import io.execguard.core.fs.Lookup;
+import io.execguard.core.json.BulkJsonGenerator;
+import io.execguard.core.platform.Credentials;
 import io.execguard.sidecar.audit.exec.ExecFailure;
 import io.execguard.sidecar.audit.exec.ExecFailureExtractor;
 import io.execguard.sidecar.audit.exec.PathItem;
@@ -23,6 +25,7 @@ import io.execguard.sidecar.audit.reassemble.Reassembler;
 import io.execguard.sidecar.audit.source.Lines;
 import io.execguard.sidecar.watch.CallerClassifier;
 import io.execguard.sidecar.watch.ExplainedFailure;
+import io.execguard.sidecar.watch.Explainer;
 import io.execguard.sidecar.watch.FailureEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -339,7 +342,7 @@ public final class AuditLogConverter implements AutoCloseable {
         if (engine.isEmpty()) {
             skipped = Optional.of("diagnosis not requested");
         } else {
-            d = diagnose(f);
+            d = diagnose(f).map(x -> f.errno().map(n -> ObservedFailure.reconcile(x, n)).orElse(x));
             skipped = d.isPresent() ? Optional.empty()
                     : Optional.of("the file is not reachable here, or is no longer the file the records name");
         }
@@ -353,7 +356,9 @@ public final class AuditLogConverter implements AutoCloseable {
         if (t.isEmpty() || path.isEmpty() || t.get().inode().isEmpty() || t.get().device().isEmpty()) {
             return Optional.empty();
         }
-        String key = path.get() + '\0' + t.get().device().get() + '\0' + t.get().inode().getAsLong();
+        Credentials credentials = Explainer.credentials(f, Optional.empty());
+        String key = path.get() + '\0' + t.get().device().get() + '\0' + t.get().inode().getAsLong() + '\0'
+                + credentials;
         Optional<Diagnosis> cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -362,12 +367,12 @@ public final class AuditLogConverter implements AutoCloseable {
             cache.clear();
         }
         // Two threads may diagnose the same new file at once; both get the same answer, one is kept.
-        Optional<Diagnosis> d = diagnoseIfSame(path.get(), t.get());
+        Optional<Diagnosis> d = diagnoseIfSame(path.get(), t.get(), credentials);
         Optional<Diagnosis> raced = cache.putIfAbsent(key, d);
         return raced != null ? raced : d;
     }
 
-    private Optional<Diagnosis> diagnoseIfSame(String path, PathItem t) {
+    private Optional<Diagnosis> diagnoseIfSame(String path, PathItem t, Credentials credentials) {
         try {
             Lookup l = tree.lookup(path, "/");
             Optional<FileAttributes> a = l.attributes();
@@ -376,7 +381,8 @@ public final class AuditLogConverter implements AutoCloseable {
                     || !dev.equals(hex2(a.get().deviceMajor()) + ":" + hex2(a.get().deviceMinor()))) {
                 return Optional.empty();
             }
-            return Optional.of(engine.get().diagnose(DiagnosisRequest.builder(path).tree(tree).build()));
+            return Optional.of(engine.get().diagnose(DiagnosisRequest.builder(path).tree(tree)
+                    .credentials(credentials).build()));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
