@@ -39,16 +39,34 @@ public final class Watcher implements AutoCloseable {
     public static final int EXIT_AUDIT = 3;
     /** Exit code: the source cannot be read. */
     public static final int EXIT_SOURCE = 4;
-    private static final int QUEUE = 16_384;
+    /** Failed execs that may wait for the worker; more are counted as dropped. */
+    public static final int DEFAULT_QUEUE = 16_384;
     private static final Duration RETRY_PROBE = Duration.ofSeconds(30);
 
     /** What to watch and how. */
     public record Settings(Optional<Path> auditLog, boolean fromStart, boolean installRules, String ruleKey,
             Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
-            RootTrees trees) {
+            RootTrees trees, int queueCapacity) {
         public Settings {
             Objects.requireNonNull(ruleKey, "ruleKey");
             Objects.requireNonNull(trees, "trees");
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1");
+            }
+        }
+
+        /** Settings with the default queue of {@link #DEFAULT_QUEUE} failed execs. */
+        public Settings(Optional<Path> auditLog, boolean fromStart, boolean installRules, String ruleKey,
+                Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
+                RootTrees trees) {
+            this(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, DEFAULT_QUEUE);
+        }
+
+        /** The same settings with a queue of {@code capacity} failed execs. */
+        public Settings withQueueCapacity(int capacity) {
+            return new Settings(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, capacity);
         }
 
         /**
@@ -66,7 +84,7 @@ public final class Watcher implements AutoCloseable {
     private final Consumer<ExecEvent> out;
     private final WatchMetrics metrics;
     private final Consumer<String> log;
-    private final ArrayBlockingQueue<AuditEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final ArrayBlockingQueue<AuditEvent> queue;
     private final List<AuditRule> installed = new ArrayList<>();
     private AuditRecordSource source;
     private Reassembler reassembler;
@@ -75,6 +93,8 @@ public final class Watcher implements AutoCloseable {
     private Thread reader;
     private Thread worker;
     private Thread prober;
+    private Thread lossWatch;
+    private LossMonitor losses;
     private volatile boolean running;
     private volatile boolean ready;
     private volatile String notReady = "starting";
@@ -87,6 +107,7 @@ public final class Watcher implements AutoCloseable {
      */
     public Watcher(Settings settings, Consumer<ExecEvent> out, WatchMetrics metrics, Consumer<String> log) {
         this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.out = out;
         this.metrics = metrics;
         this.log = log;
@@ -116,12 +137,18 @@ public final class Watcher implements AutoCloseable {
                 settings.scope() == Scope.POD ? Optional.of(new PodScope(proc, settings.trees())) : Optional.empty(),
                 f -> probe != null ? probe.test(f) : ReadinessProbe.isProbe(f), settings.dedupeWindow(),
                 e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics);
-        metrics.socketLost(source::lost);
+        metrics.socketOverflows(source::socketOverflows);
+        metrics.socketDropped(source::socketDroppedRecords);
         metrics.gaps(() -> stats.lostEvents());
+        metrics.incomplete(() -> stats.incompleteEvents());
+        metrics.rotationLosses(source::rotationLosses);
         metrics.queued(queue::size);
+        losses = LossMonitor.start(settings.auditLog().isEmpty(), this::losses, log);
+        metrics.kernelLost(losses::kernelLost);
         running = true;
         reader = thread("execguard-audit-reader", this::readLoop);
         worker = thread("execguard-explain", this::workLoop);
+        lossWatch = thread("execguard-losses", this::lossLoop);
         if (probe != null) {
             prober = thread("execguard-readiness", this::probeLoop);
         } else {
@@ -178,6 +205,11 @@ public final class Watcher implements AutoCloseable {
         join(worker, 5000);
         dropUnwritten();
         join(prober, 1000);
+        if (lossWatch != null) {
+            lossWatch.interrupt();
+            join(lossWatch, 1000);
+            losses.close();
+        }
         if (probe != null) {
             probe.close();
         }
@@ -336,6 +368,24 @@ public final class Watcher implements AutoCloseable {
         pipeline.flush();
     }
 
+    /** Watch's loss counters as they are now (the kernel's comes from the monitor itself). */
+    private LossMonitor.Losses losses() {
+        ReassemblyStats s = stats;
+        return new LossMonitor.Losses(0, source.socketOverflows(), source.socketDroppedRecords(), s.lostEvents(),
+                s.incompleteEvents(), metrics.droppedCount(), source.rotationLosses());
+    }
+
+    private void lossLoop() {
+        while (running) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            losses.sample(System.currentTimeMillis());
+        }
+    }
+
     private void probeLoop() {
         while (running && !ready) {
             probe.trigger();
@@ -380,7 +430,8 @@ public final class Watcher implements AutoCloseable {
                 return "no audit rule reports failed execs with ENOEXEC: " + coverage.describe();
             }
             return "its own failed exec did not come back within " + secs + " s although auditing is on and a rule"
-                    + " covers it (kernel lost counter " + status.lost() + ", socket overflows " + source.lost() + ")";
+                    + " covers it (kernel lost counter " + status.lost() + ", socket overflows "
+                    + source.socketOverflows() + ")";
         } catch (IOException e) {
             return "its own failed exec did not come back within " + secs + " s, and the audit status cannot be"
                     + " read to say why: " + e.getMessage();
