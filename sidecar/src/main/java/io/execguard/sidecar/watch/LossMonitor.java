@@ -99,13 +99,20 @@ final class LossMonitor implements AutoCloseable {
         try {
             AuditStatus status = client.get().status();
             long lost = status.lost();
-            // The counter is an unsigned 32-bit number that `auditctl --reset-lost` sets back to 0: a value below
-            // the last one means it was reset (or wrapped), and everything it shows now is new.
-            kernelLost += lost >= lastKernel ? lost - lastKernel : lost;
+            kernelLost += growth(lastKernel, lost);
             lastKernel = lost;
         } catch (IOException e) {
             // A failed status read loses nothing: the next sample sees the whole difference.
         }
+    }
+
+    /**
+     * How much the kernel's counter grew from {@code last} to {@code now}. It is an unsigned 32-bit number that
+     * {@code auditctl --reset-lost} sets back to 0: a value below the last one means it was reset (or wrapped), and
+     * everything it shows now is new.
+     */
+    static long growth(long last, long now) {
+        return now >= last ? now - last : now;
     }
 
     /**
@@ -138,7 +145,7 @@ final class LossMonitor implements AutoCloseable {
             StringBuilder sb = new StringBuilder();
             part(sb, kernelLost, "records dropped by the kernel (audit backlog full or rate limit; host-wide)");
             part(sb, socketDropped, "records dropped at watch's socket (receive buffer full, " + socketOverflows
-                    + " overflows)");
+                    + (socketOverflows == 1 ? " overflow)" : " overflows)"));
             if (socketDropped == 0) {
                 part(sb, socketOverflows, "socket overflows");
             }
