@@ -12,8 +12,10 @@
 #      the two events an overflow may cut in half).
 #   2. kill -9: KILLS times start watch --install-rules, wait until ready, SIGKILL it; then start it once more and
 #      stop it with SIGTERM. PASS when every start saw exactly one set of rules and none is left at the end.
-#   3. rotation: `watch --audit-log` follows a log that is renamed (auditd-style) every ROTATE_EVERY events while
-#      EVENTS failed-exec events are appended; PASS when every event is emitted exactly once.
+#   3. rotation: `watch --audit-log` follows a log that auditd-style rotation renames (.1 -> .2 ..., live -> .1)
+#      7 times while EVENTS failed-exec events are appended - every other time twice in a row, a few events apart
+#      with no pause, so that both renames usually fall between two of watch's looks; PASS when every event is
+#      emitted exactly once.
 # Usage: bench/sidecar-faults.sh [COUNT] [KILLS] [EVENTS]   (default 10000 5 5000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,6 +153,7 @@ log, n, cwd = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 every = max(1, n // 7)
 out = open(log, "a")
 gen = 0
+pending_double = 0
 for i in range(n):
     serial, t = 100000 + i, 1795718255000 + i
     stamp = "audit(%d.%03d:%d)" % (t // 1000, t % 1000, serial)
@@ -160,15 +163,30 @@ for i in range(n):
     out.write("type=PATH msg=%s: item=0 name=\"./noshebang\" inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" % stamp)
     out.write("type=PROCTITLE msg=%s: proctitle=7368\n" % stamp)
     out.write("type=EOE msg=%s: \n" % stamp)
+    if pending_double > 0:
+        pending_double -= 1
+        if pending_double == 0:
+            out.flush()
+            gen += 1
+            for k in range(gen - 1, 0, -1):
+                os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
+            os.rename(log, "%s.1" % log)
+            out.close()
+            out = open(log, "a")
+        continue
     if i % 50 == 0:
         out.flush(); time.sleep(0.005)
     if i % every == every - 1:
         out.flush()
         gen += 1
-        os.rename(log, "%s.%d" % (log, gen))
+        for k in range(gen - 1, 0, -1):  # auditd's rotate_logs(): shift the numbered files, then the live one
+            os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
+        os.rename(log, "%s.1" % log)
         out.write("")  # auditd may still write to the renamed file; then it opens a new one
         out.close()
         out = open(log, "a")
+        if gen % 2 == 0:
+            pending_double = 3  # rotate again after 3 more events, with no pause in between
 out.close()
 PY
 emitted=0 last=-1 stable=0
@@ -178,7 +196,7 @@ while ((stable < 50)); do
   sleep 0.1
 done
 kill -TERM "$watch_pid"; wait "$watch_pid" || true; watch_pid=""
-echo "rotation: $events events written across 7 renames; emitted $emitted"
+echo "rotation: $events events written across $(ls "$work"/audit.log.* | wc -l) renames (auditd-style, some two in a row); emitted $emitted"
 [[ $emitted == "$events" ]] || fail=1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 ((fail == 0)) && echo PASS || { echo FAIL; exit 1; }

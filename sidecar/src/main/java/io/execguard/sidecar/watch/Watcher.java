@@ -31,8 +31,9 @@ import java.util.function.Consumer;
 /**
  * The running {@code execguard watch}: a reader thread (source, parser, reassembler) hands failed-exec events to a
  * worker thread (enrichment, diagnosis, flood guard) through a bounded queue, so a slow diagnosis never makes the
- * socket overflow; what the queue cannot take is counted as dropped. Installs and removes its audit rules when
- * asked to, and proves readiness with its own failed exec.
+ * socket overflow; what the queue cannot take is counted as dropped. A {@link LossMonitor} samples the kernel's
+ * audit lost counter and says in the log whenever anything was lost on the way (kernel, socket, serial gaps,
+ * queue). Installs and removes its audit rules when asked to, and proves readiness with its own failed exec.
  */
 public final class Watcher implements AutoCloseable {
     /** Exit code: audit is unavailable or watch lacks a privilege. */

@@ -169,7 +169,24 @@ public final class AuditLogFollower implements Closeable {
             truncated();
             return true;
         }
-        return readFrom(channel);
+        boolean any = false;
+        while (true) {
+            buffer.clear();
+            int n = channel.read(buffer, position);
+            if (n <= 0) {
+                return any;
+            }
+            if (tailLength > 0 && !tailMatches(channel, position)) {
+                // Truncated and rewritten past our position between the check above and this read: the bytes
+                // just read may be the new file's. Drop them; the copy holds the old ones from our position on.
+                truncated();
+                return true;
+            }
+            any = true;
+            position += n;
+            splitter.feed(buffer.array(), 0, n, sink);
+            remember(buffer.array(), n);
+        }
     }
 
     private boolean readFrom(FileChannel ch) throws IOException {
