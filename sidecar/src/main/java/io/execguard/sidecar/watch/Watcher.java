@@ -47,12 +47,15 @@ public final class Watcher implements AutoCloseable {
     /** What to watch and how. */
     public record Settings(Optional<Path> auditLog, boolean fromStart, boolean installRules, String ruleKey,
             Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
-            RootTrees trees, int queueCapacity) {
+            RootTrees trees, int queueCapacity, int receiveBufferBytes) {
         public Settings {
             Objects.requireNonNull(ruleKey, "ruleKey");
             Objects.requireNonNull(trees, "trees");
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("queueCapacity must be at least 1");
+            }
+            if (receiveBufferBytes < 1) {
+                throw new IllegalArgumentException("receiveBufferBytes must be at least 1");
             }
         }
 
@@ -61,13 +64,19 @@ public final class Watcher implements AutoCloseable {
                 Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
                 RootTrees trees) {
             this(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
-                    probeDirectory, trees, DEFAULT_QUEUE);
+                    probeDirectory, trees, DEFAULT_QUEUE, AuditMulticastReader.DEFAULT_RECEIVE_BUFFER);
         }
 
         /** The same settings with a queue of {@code capacity} failed execs. */
         public Settings withQueueCapacity(int capacity) {
             return new Settings(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
-                    probeDirectory, trees, capacity);
+                    probeDirectory, trees, capacity, receiveBufferBytes);
+        }
+
+        /** The same settings asking for an audit socket receive buffer of {@code bytes}. */
+        public Settings withReceiveBuffer(int bytes) {
+            return new Settings(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, queueCapacity, bytes);
         }
 
         /**
@@ -304,7 +313,7 @@ public final class Watcher implements AutoCloseable {
             }
         }
         try {
-            return new NetlinkRecordSource(AuditMulticastReader.open());
+            return new NetlinkRecordSource(AuditMulticastReader.open(settings.receiveBufferBytes()));
         } catch (AuditException e) {
             removeRules();
             throw new WatchException("cannot read the audit stream: " + e.getMessage(), EXIT_AUDIT, e);
