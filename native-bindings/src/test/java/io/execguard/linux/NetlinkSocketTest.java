@@ -50,6 +50,16 @@ class NetlinkSocketTest {
         }
     }
 
+    /** Real drops need a reader that falls behind the audit stream: {@code WatchFaultsTest} in the sidecar (root). */
+    @Test
+    void dropCounterStartsAtZeroAndIsUnreadableOnceClosed() throws Exception {
+        NetlinkSocket socket = NetlinkSocket.open(NetlinkSocket.NETLINK_AUDIT);
+        socket.bind(0);
+        assertEquals(0, socket.receiveDrops());
+        socket.close();
+        assertThrows(ClosedChannelException.class, socket::receiveDrops);
+    }
+
     @Test
     void unknownProtocolIsAnErrnoNotACrash() {
         ErrnoException e = assertThrows(ErrnoException.class, () -> NetlinkSocket.open(31));

@@ -32,8 +32,9 @@ class PipelineConfigTest {
             .resolve("logging");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> METRICS = Set.of("execguard_exec_failures_total",
-            "execguard_audit_kernel_lost_total", "execguard_events_dropped_total",
-            "execguard_audit_reassembly_gaps_total", "execguard_exec_failures_unattributed_total");
+            "execguard_audit_kernel_lost_total", "execguard_audit_socket_dropped_records_total",
+            "execguard_events_dropped_total", "execguard_audit_reassembly_gaps_total",
+            "execguard_exec_failures_unattributed_total");
 
     @Test
     void alertRulesPassPromtoolCheckAndUnitTests() throws Exception {

@@ -76,6 +76,12 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--no-probe", description = "Do not trigger the readiness probe; ready at once.")
     boolean noProbe;
 
+    @Option(names = "--receive-buffer", paramLabel = "SIZE", defaultValue = "8m",
+            description = "Receive buffer asked for the audit socket (k, m suffixes): what a burst may queue while"
+                    + " watch is busy before the kernel drops records (the kernel doubles it for its bookkeeping;"
+                    + " above net.core.rmem_max needs CAP_NET_ADMIN). Default: ${DEFAULT-VALUE}.")
+    String receiveBuffer;
+
     @Spec
     CommandSpec spec;
 
@@ -143,7 +149,7 @@ public final class WatchCommand implements Callable<Integer> {
         Watcher.Settings d = Watcher.Settings.defaults();
         return new Watcher.Settings(Optional.ofNullable(auditLog), fromStart, installRules, ruleKey, sc,
                 duration("--dedupe-window", dedupeWindow), duration("--ready-timeout", readyTimeout), !noProbe,
-                d.probeDirectory(), d.trees());
+                d.probeDirectory(), d.trees()).withReceiveBuffer(bytes("--receive-buffer", receiveBuffer));
     }
 
     private OutputSpec outputSpec() {
@@ -152,6 +158,22 @@ public final class WatchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--output: " + e.getMessage());
         }
+    }
+
+    /** Parses {@code 262144}, {@code 256k} or {@code 8m}: between 4 KiB and 1 GiB. */
+    int bytes(String option, String text) {
+        String t = text.trim().toLowerCase();
+        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : 1;
+        try {
+            long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
+            if (n >= 4096 && n <= 1L << 30) {
+                return (int) n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is accepted
+        }
+        throw new ParameterException(spec.commandLine(), option + " must be a size between 4k and 1024m, such as 8m"
+                + " or 256k, not " + text);
     }
 
     /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 0} or an ISO-8601 duration. */

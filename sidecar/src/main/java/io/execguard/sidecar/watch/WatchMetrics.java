@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The numbers that say whether watch sees everything: failures reported (by cause and errno), records received,
- * records the kernel lost, events lost between kernel and reassembly (serial gaps), events dropped by a full
- * queue, identical failures summarised instead of emitted, failures left out on purpose (ENOENT of missing
+ * records the kernel lost (host-wide), records lost at watch's socket, events lost between kernel and reassembly
+ * (serial gaps) or cut short (incomplete), rotations of a followed log that may have lost lines, events dropped by
+ * a full queue, identical failures summarised instead of emitted, failures left out on purpose (ENOENT of missing
  * files, other pods), and - in pod scope - failures that could not be attributed to this pod or another because a
  * pod process's root could not be opened. Counters are safe to update from any thread.
  */
@@ -23,8 +24,11 @@ public final class WatchMetrics {
     private final AtomicLong unattributed = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private volatile LongSupplier kernelLost = () -> 0;
-    private volatile LongSupplier socketLost = () -> 0;
+    private volatile LongSupplier socketOverflows = () -> 0;
+    private volatile LongSupplier socketDropped = () -> 0;
     private volatile LongSupplier gaps = () -> 0;
+    private volatile LongSupplier incomplete = () -> 0;
+    private volatile LongSupplier rotationLosses = () -> 0;
     private volatile LongSupplier suppressed = () -> 0;
     private volatile LongSupplier queued = () -> 0;
     private volatile LongSupplier pipelineDropped = () -> 0;
@@ -36,11 +40,23 @@ public final class WatchMetrics {
         counter("execguard_audit_records_total", "Audit records received", records::get);
         counter("execguard_audit_records_malformed_total", "Records that could not be parsed and were skipped",
                 malformed::get);
-        counter("execguard_audit_kernel_lost_total",
-                "Records lost before reaching watch: the kernel's lost counter plus socket overflows (ENOBUFS)",
-                () -> kernelLost.getAsLong() + socketLost.getAsLong());
+        counter("execguard_audit_kernel_lost_total", "Records the kernel's audit subsystem dropped since watch"
+                + " started (backlog full, rate limit): its host-wide lost counter, not only watch's records",
+                () -> kernelLost.getAsLong());
+        counter("execguard_audit_socket_overflows_total",
+                "Times the kernel reported that watch's audit socket overflowed (ENOBUFS)",
+                () -> socketOverflows.getAsLong());
+        counter("execguard_audit_socket_dropped_records_total",
+                "Records the kernel discarded because watch's socket receive buffer was full",
+                () -> socketDropped.getAsLong());
         counter("execguard_audit_reassembly_gaps_total", "Audit events that never arrived (serial gaps)",
                 () -> gaps.getAsLong());
+        counter("execguard_audit_incomplete_events_total",
+                "Audit events delivered without their end record (some of their records never arrived)",
+                () -> incomplete.getAsLong());
+        counter("execguard_audit_log_rotation_losses_total",
+                "Rotations of the followed audit log after which lines may be missing",
+                () -> rotationLosses.getAsLong());
         counter("execguard_events_dropped_total",
                 "Failures dropped because a queue was full or the output failed", () -> dropped.get()
                         + pipelineDropped.getAsLong());
@@ -102,8 +118,20 @@ public final class WatchMetrics {
         kernelLost = s;
     }
 
-    public void socketLost(LongSupplier s) {
-        socketLost = s;
+    public void socketOverflows(LongSupplier s) {
+        socketOverflows = s;
+    }
+
+    public void socketDropped(LongSupplier s) {
+        socketDropped = s;
+    }
+
+    public void incomplete(LongSupplier s) {
+        incomplete = s;
+    }
+
+    public void rotationLosses(LongSupplier s) {
+        rotationLosses = s;
     }
 
     public void gaps(LongSupplier s) {

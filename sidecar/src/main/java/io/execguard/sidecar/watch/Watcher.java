@@ -31,24 +31,52 @@ import java.util.function.Consumer;
 /**
  * The running {@code execguard watch}: a reader thread (source, parser, reassembler) hands failed-exec events to a
  * worker thread (enrichment, diagnosis, flood guard) through a bounded queue, so a slow diagnosis never makes the
- * socket overflow; what the queue cannot take is counted as dropped. Installs and removes its audit rules when
- * asked to, and proves readiness with its own failed exec.
+ * socket overflow; what the queue cannot take is counted as dropped. A {@link LossMonitor} samples the kernel's
+ * audit lost counter and says in the log whenever anything was lost on the way (kernel, socket, serial gaps,
+ * queue). Installs and removes its audit rules when asked to, and proves readiness with its own failed exec.
  */
 public final class Watcher implements AutoCloseable {
     /** Exit code: audit is unavailable or watch lacks a privilege. */
     public static final int EXIT_AUDIT = 3;
     /** Exit code: the source cannot be read. */
     public static final int EXIT_SOURCE = 4;
-    private static final int QUEUE = 16_384;
+    /** Failed execs that may wait for the worker; more are counted as dropped. */
+    public static final int DEFAULT_QUEUE = 16_384;
     private static final Duration RETRY_PROBE = Duration.ofSeconds(30);
 
     /** What to watch and how. */
     public record Settings(Optional<Path> auditLog, boolean fromStart, boolean installRules, String ruleKey,
             Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
-            RootTrees trees) {
+            RootTrees trees, int queueCapacity, int receiveBufferBytes) {
         public Settings {
             Objects.requireNonNull(ruleKey, "ruleKey");
             Objects.requireNonNull(trees, "trees");
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1");
+            }
+            if (receiveBufferBytes < 1) {
+                throw new IllegalArgumentException("receiveBufferBytes must be at least 1");
+            }
+        }
+
+        /** Settings with the default queue of {@link #DEFAULT_QUEUE} failed execs. */
+        public Settings(Optional<Path> auditLog, boolean fromStart, boolean installRules, String ruleKey,
+                Scope scope, Duration dedupeWindow, Duration readyTimeout, boolean probe, Path probeDirectory,
+                RootTrees trees) {
+            this(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, DEFAULT_QUEUE, AuditMulticastReader.DEFAULT_RECEIVE_BUFFER);
+        }
+
+        /** The same settings with a queue of {@code capacity} failed execs. */
+        public Settings withQueueCapacity(int capacity) {
+            return new Settings(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, capacity, receiveBufferBytes);
+        }
+
+        /** The same settings asking for an audit socket receive buffer of {@code bytes}. */
+        public Settings withReceiveBuffer(int bytes) {
+            return new Settings(auditLog, fromStart, installRules, ruleKey, scope, dedupeWindow, readyTimeout, probe,
+                    probeDirectory, trees, queueCapacity, bytes);
         }
 
         /**
@@ -66,7 +94,7 @@ public final class Watcher implements AutoCloseable {
     private final Consumer<ExecEvent> out;
     private final WatchMetrics metrics;
     private final Consumer<String> log;
-    private final ArrayBlockingQueue<AuditEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final ArrayBlockingQueue<AuditEvent> queue;
     private final List<AuditRule> installed = new ArrayList<>();
     private AuditRecordSource source;
     private Reassembler reassembler;
@@ -75,6 +103,8 @@ public final class Watcher implements AutoCloseable {
     private Thread reader;
     private Thread worker;
     private Thread prober;
+    private Thread lossWatch;
+    private LossMonitor losses;
     private volatile boolean running;
     private volatile boolean ready;
     private volatile String notReady = "starting";
@@ -87,6 +117,7 @@ public final class Watcher implements AutoCloseable {
      */
     public Watcher(Settings settings, Consumer<ExecEvent> out, WatchMetrics metrics, Consumer<String> log) {
         this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.out = out;
         this.metrics = metrics;
         this.log = log;
@@ -118,12 +149,18 @@ public final class Watcher implements AutoCloseable {
                 settings.scope() == Scope.POD ? Optional.of(new PodScope(proc, settings.trees())) : Optional.empty(),
                 f -> probe != null ? probe.test(f) : ReadinessProbe.isProbe(f), settings.dedupeWindow(),
                 e -> out.accept(FailureEvents.toEvent(e, source.type())), metrics, log);
-        metrics.socketLost(source::lost);
+        metrics.socketOverflows(source::socketOverflows);
+        metrics.socketDropped(source::socketDroppedRecords);
         metrics.gaps(() -> stats.lostEvents());
+        metrics.incomplete(() -> stats.incompleteEvents());
+        metrics.rotationLosses(source::rotationLosses);
         metrics.queued(queue::size);
+        losses = LossMonitor.start(settings.auditLog().isEmpty(), this::losses, log);
+        metrics.kernelLost(losses::kernelLost);
         running = true;
         reader = thread("execguard-audit-reader", this::readLoop);
         worker = thread("execguard-explain", this::workLoop);
+        lossWatch = thread("execguard-losses", this::lossLoop);
         if (probe != null) {
             prober = thread("execguard-readiness", this::probeLoop);
         } else {
@@ -180,6 +217,11 @@ public final class Watcher implements AutoCloseable {
         join(worker, 5000);
         dropUnwritten();
         join(prober, 1000);
+        if (lossWatch != null) {
+            lossWatch.interrupt();
+            join(lossWatch, 1000);
+            losses.close();
+        }
         if (probe != null) {
             probe.close();
         }
@@ -273,7 +315,7 @@ public final class Watcher implements AutoCloseable {
             }
         }
         try {
-            return new NetlinkRecordSource(AuditMulticastReader.open());
+            return new NetlinkRecordSource(AuditMulticastReader.open(settings.receiveBufferBytes()));
         } catch (AuditException e) {
             removeRules();
             throw new WatchException("cannot read the audit stream: " + e.getMessage(), EXIT_AUDIT, e);
@@ -338,6 +380,24 @@ public final class Watcher implements AutoCloseable {
         pipeline.flush();
     }
 
+    /** Watch's loss counters as they are now (the kernel's comes from the monitor itself). */
+    private LossMonitor.Losses losses() {
+        ReassemblyStats s = stats;
+        return new LossMonitor.Losses(0, source.socketOverflows(), source.socketDroppedRecords(), s.lostEvents(),
+                s.incompleteEvents(), metrics.droppedCount(), source.rotationLosses());
+    }
+
+    private void lossLoop() {
+        while (running) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            losses.sample(System.currentTimeMillis());
+        }
+    }
+
     private void probeLoop() {
         while (running && !ready) {
             probe.trigger();
@@ -382,7 +442,8 @@ public final class Watcher implements AutoCloseable {
                 return "no audit rule reports failed execs with ENOEXEC: " + coverage.describe();
             }
             return "its own failed exec did not come back within " + secs + " s although auditing is on and a rule"
-                    + " covers it (kernel lost counter " + status.lost() + ", socket overflows " + source.lost() + ")";
+                    + " covers it (kernel lost counter " + status.lost() + ", socket overflows "
+                    + source.socketOverflows() + ")";
         } catch (IOException e) {
             return "its own failed exec did not come back within " + secs + " s, and the audit status cannot be"
                     + " read to say why: " + e.getMessage();

@@ -74,7 +74,12 @@ final class WatchProcess {
 
     /** Watch's /metrics, as text. */
     String metricsText() throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL()
+        return get("/metrics");
+    }
+
+    /** The body of an HTTP GET of {@code path} on watch's port. */
+    String get(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL()
                 .openConnection();
         try {
             return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,9 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ class WatcherLogFileTest {
     private final ConcurrentLinkedQueue<ExecEvent> events = new ConcurrentLinkedQueue<>();
     private Watcher watcher;
     private long serial = 5000;
+    private final List<String> messages = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -44,9 +49,18 @@ class WatcherLogFileTest {
     }
 
     private Watcher start(Path log, Duration dedupe) throws Exception {
+        return start(log, dedupe, Watcher.DEFAULT_QUEUE, events::add, new WatchMetrics());
+    }
+
+    private Watcher start(Path log, Duration dedupe, int queue, Consumer<ExecEvent> out, WatchMetrics metrics)
+            throws Exception {
         watcher = new Watcher(new Watcher.Settings(Optional.of(log), false, false, "execguard", Scope.NODE, dedupe,
-                Duration.ofSeconds(1), false, dir, root -> HostFileTree.of(Path.of(root))), events::add,
-                new WatchMetrics(), m -> { });
+                Duration.ofSeconds(1), false, dir, root -> HostFileTree.of(Path.of(root))).withQueueCapacity(queue),
+                out, metrics, m -> {
+                    synchronized (messages) {
+                        messages.add(m);
+                    }
+                });
         watcher.start();
         assertTrue(watcher.ready());
         return watcher;
@@ -136,5 +150,79 @@ class WatcherLogFileTest {
         assertEquals(2, got.size(), got::toString);
         assertTrue(got.get(0).duplicates().isEmpty());
         assertEquals(4, got.get(1).duplicates().orElseThrow().count());
+    }
+
+    /**
+     * auditd rotating twice in a row (num_logs 5): {@code .1 -> .2}, live {@code -> .1}, twice. Whether both
+     * renames fall between two polls of watch or not, every failure comes out once, in order.
+     */
+    @Test
+    void twoRotationsInARowLoseAndRepeatNothing() throws Exception {
+        Path log = dir.resolve("audit.log");
+        Files.writeString(log, "");
+        start(log, Duration.ZERO);
+        Path a = fixture("first", ": before the rotations\n");
+        Path b = fixture("middle", ": in the file rotated twice\n");
+        Path c = fixture("last", ": after the rotations\n");
+        append(log, failedExec(a, 8));
+        await(1);
+        for (Path f : List.of(b, c)) {
+            Path one = dir.resolve("audit.log.1");
+            if (Files.exists(one)) {
+                Files.move(one, dir.resolve("audit.log.2"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(log, one, StandardCopyOption.ATOMIC_MOVE);
+            append(log, failedExec(f, 8));
+        }
+        List<String> paths = await(3).stream().map(e -> e.file().orElseThrow().path()).collect(Collectors.toList());
+        assertEquals(List.of(a.toString(), b.toString(), c.toString()), paths);
+    }
+
+    /**
+     * The worker stalls (its output blocks) while failures keep coming: the queue fills and what it cannot hold is
+     * dropped - counted on the metric and in the log, never silently - and what it held is written once when the
+     * output moves again: written + dropped = failures, exactly.
+     */
+    @Test
+    void aFullQueueDropsAndCountsWhatItCannotHoldAndWritesTheRest() throws Exception {
+        Path log = dir.resolve("audit.log");
+        Files.writeString(log, "");
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WatchMetrics metrics = new WatchMetrics();
+        int queue = 10;
+        int failures = 200;
+        start(log, Duration.ZERO, queue, e -> {
+            stalled.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            events.add(e);
+        }, metrics);
+        Path f = fixture("flood", ": no interpreter line\n");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < failures; i++) {
+            sb.append(failedExec(f, 8));
+        }
+        append(log, sb.toString());
+        assertTrue(stalled.await(5, TimeUnit.SECONDS), "the worker took the first failure and stalled");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (metrics.recordCount() < failures * 5L && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100); // the reassembler delivers at each EOE: nothing is held back by now
+        release.countDown();
+        List<ExecEvent> got = await(1 + queue);
+        long dropped = metrics.droppedCount();
+        assertEquals(failures - 1 - queue, dropped, "one in the stalled worker, " + queue + " queued, the rest dropped");
+        assertEquals(failures, got.size() + dropped, "written + dropped = failures");
+        assertEquals(got.size(), got.stream().map(ExecEvent::id).distinct().count(), "each written once");
+        watcher.close();
+        synchronized (messages) {
+            assertTrue(messages.stream().anyMatch(m -> m.contains(dropped + " failed execs dropped by watch")),
+                    messages::toString);
+        }
     }
 }

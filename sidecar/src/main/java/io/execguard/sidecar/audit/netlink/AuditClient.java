@@ -73,6 +73,15 @@ public final class AuditClient implements Closeable {
     }
 
     /**
+     * Changes the kernel's audit flow control (rate limit, backlog limit, backlog wait time) for the whole host,
+     * as {@code auditctl -r/-b/--backlog_wait_time} would. watch itself never calls it; tests that overload the
+     * kernel on purpose do, and put the old values back.
+     */
+    public void setLimits(AuditStatus.Limits limits) throws IOException {
+        request(AUDIT_SET, AuditStatus.encodeLimits(limits), -1, "change the audit rate and backlog limits");
+    }
+
+    /**
      * Turns record generation on or off ({@code auditctl -e 1/0}). Turning it off affects everyone on the host; the
      * sidecar only ever turns it on.
      */

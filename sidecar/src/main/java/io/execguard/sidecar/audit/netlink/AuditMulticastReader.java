@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One record per datagram. Datagrams whose sender is not the kernel (port id 0) are dropped and counted. When the
  * socket's receive buffer overflows the kernel reports ENOBUFS once: it is counted as an overflow and reading
- * continues; how many records were lost is unknowable here (sequence gaps and the status {@code lost} counter tell).
+ * continues. How many records the socket lost is the kernel's drop counter for it ({@code SO_MEMINFO}), read on
+ * each overflow and whenever the reader has drained the socket, so that the number is final once the burst is over.
  *
  * <p>One thread reads; {@link #close()} may be called from any thread and makes a blocked {@link #read(Duration)}
  * return empty promptly.
@@ -43,6 +44,8 @@ public final class AuditMulticastReader implements Closeable {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong overflows = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private boolean dropsReadable = true;
 
     private AuditMulticastReader(NetlinkSocket socket, int receiveBufferBytes, Clock clock) {
         this.socket = socket;
@@ -107,6 +110,7 @@ public final class AuditMulticastReader implements Closeable {
                     throw e;
                 }
                 overflows.incrementAndGet();
+                refreshDrops();
                 continue;
             } catch (IOException e) {
                 if (!socket.isOpen()) {
@@ -115,6 +119,7 @@ public final class AuditMulticastReader implements Closeable {
                 throw e;
             }
             if (sender.isEmpty()) {
+                refreshDrops(); // drained: whatever the kernel dropped during a burst is counted by now
                 return Optional.empty();
             }
             accept(sender.get());
@@ -179,6 +184,28 @@ public final class AuditMulticastReader implements Closeable {
      */
     public long overflows() {
         return overflows.get();
+    }
+
+    /**
+     * Records the kernel discarded because this reader's receive buffer was full, as of the last overflow or the
+     * last time the reader found the socket empty: exact, unlike {@link #overflows()}. Stays 0 on kernels before
+     * 4.6, which cannot tell.
+     */
+    public long droppedRecords() {
+        return dropped.get();
+    }
+
+    private void refreshDrops() {
+        if (!dropsReadable || !socket.isOpen()) {
+            return;
+        }
+        try {
+            dropped.set(socket.receiveDrops());
+        } catch (ErrnoException e) {
+            dropsReadable = false; // before Linux 4.6: overflows() is all there is
+        } catch (IOException e) {
+            // closed under us: the count no longer matters
+        }
     }
 
     /** Datagrams dropped because they did not come from the kernel or were malformed. */

@@ -2,6 +2,7 @@ package io.execguard.sidecar.audit.netlink;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 
 /**
  * The kernel's audit status ({@code struct audit_status}, answer to AUDIT_GET). Kernels before 3.12 send only the
@@ -23,6 +24,9 @@ public record AuditStatus(int enabled, int failure, int pid, long rateLimit, lon
     /** {@code sizeof(struct audit_status)} on 5.9+ kernels: eleven u32. */
     static final int SIZE = 44;
     static final int MASK_ENABLED = 0x0001;
+    static final int MASK_RATE_LIMIT = 0x0008;
+    static final int MASK_BACKLOG_LIMIT = 0x0010;
+    static final int MASK_BACKLOG_WAIT_TIME = 0x0020;
 
     /** True when the kernel generates records (enabled 1, or 2 = locked on). */
     public boolean isEnabled() {
@@ -42,6 +46,47 @@ public record AuditStatus(int enabled, int failure, int pid, long rateLimit, lon
 
     private static long u32(ByteBuffer b, int index) {
         return b.limit() >= (index + 1) * 4 ? Integer.toUnsignedLong(b.getInt(index * 4)) : 0;
+    }
+
+    /**
+     * A status request changing only the flow-control settings that are given: messages per second
+     * ({@code rate_limit}), queued records ({@code backlog_limit}) and how long a task waits for room
+     * ({@code backlog_wait_time}, jiffies).
+     */
+    static byte[] encodeLimits(Limits limits) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.nativeOrder());
+        int mask = 0;
+        if (limits.rateLimit().isPresent()) {
+            mask |= MASK_RATE_LIMIT;
+            b.putInt(16, (int) (long) limits.rateLimit().get());
+        }
+        if (limits.backlogLimit().isPresent()) {
+            mask |= MASK_BACKLOG_LIMIT;
+            b.putInt(20, (int) (long) limits.backlogLimit().get());
+        }
+        if (limits.backlogWaitTime().isPresent()) {
+            mask |= MASK_BACKLOG_WAIT_TIME;
+            b.putInt(36, (int) (long) limits.backlogWaitTime().get());
+        }
+        return b.putInt(0, mask).array();
+    }
+
+    /** The flow-control settings of this status, to put back later with {@link AuditClient#setLimits}. */
+    public Limits limits() {
+        return new Limits(Optional.of(rateLimit), Optional.of(backlogLimit),
+                Optional.of(backlogWaitTime));
+    }
+
+    /**
+     * The kernel's audit flow control, as {@code auditctl -r}, {@code -b} and {@code --backlog_wait_time} set it;
+     * empty leaves a setting as it is.
+     *
+     * @param rateLimit records per second before the kernel drops them, 0 for no limit
+     * @param backlogLimit records queued before tasks wait (or records are dropped), 0 for no limit
+     * @param backlogWaitTime jiffies a task waits for room in the backlog before its record is dropped
+     */
+    public record Limits(Optional<Long> rateLimit, Optional<Long> backlogLimit,
+            Optional<Long> backlogWaitTime) {
     }
 
     /** A status request changing only {@code enabled}. */

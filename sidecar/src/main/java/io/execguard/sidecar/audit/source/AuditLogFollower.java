@@ -6,15 +6,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +26,24 @@ import org.slf4j.LoggerFactory;
  * repeating a line:
  * <ul>
  *   <li>rename (auditd's own {@code max_log_file_action = rotate}, logrotate's default): the old file is read
- *       to its end before the new one is opened at its start;</li>
+ *       to its end (through the descriptor held open) before the new one is opened at its start;</li>
  *   <li>copytruncate: when the file shrinks, the lines written after our last read are taken from the copy
  *       ({@code audit.log.1} or another sibling whose bytes before our position match what we read), then the
  *       truncated file is read from its start.</li>
  * </ul>
- * Lines that logrotate's copytruncate itself loses (written between its copy and its truncate) are lost for every
- * reader; auditd never uses copytruncate. Starts at the end of the file unless asked to start at the beginning.
- * Not thread-safe: one thread calls {@link #poll()}.
+ * Several rotations between two polls are handled for the numbered siblings auditd (and logrotate without
+ * {@code dateext}) keep: {@code PATH.1} (newest) ... {@code PATH.N}. Every such sibling that appeared since the
+ * last rotation the follower handled - it knows the inodes of the ones that were there before - holds lines it
+ * has not read: they are read whole, highest number (oldest) first, after the file it had open or the copy holding
+ * its unread tail, and before the live file. When that cannot be established (the file it had open is gone and
+ * unseen siblings are there - auditd's {@code num_logs} deleted it - or no copy holds the tail after a
+ * copytruncate), lines may be missing: the follower says so in a warning and counts it in
+ * {@link #possibleLosses()}, rather than guessing and perhaps repeating lines. Other rotated names (logrotate's
+ * {@code dateext}, compressed files) are never read; one rotation per poll is still followed with them.
+ *
+ * <p>Lines that logrotate's copytruncate itself loses (written between its copy and its truncate) are lost for
+ * every reader; auditd never uses copytruncate. Starts at the end of the file unless asked to start at the
+ * beginning. Not thread-safe: one thread calls {@link #poll()}.
  */
 public final class AuditLogFollower implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLogFollower.class);
@@ -48,6 +61,9 @@ public final class AuditLogFollower implements Closeable {
     private long position;
     private long rotations;
     private long truncations;
+    private volatile long possibleLosses; // read by the metrics thread
+    /** Inodes of the numbered siblings there were at the last rotation: files whose lines are not ours to read. */
+    private Set<Object> known;
 
     /**
      * @param path the log file (it may not exist yet)
@@ -103,6 +119,14 @@ public final class AuditLogFollower implements Closeable {
         return truncations;
     }
 
+    /**
+     * Rotations after which lines may be missing: the file it had open vanished while newer rotated files it had
+     * never seen were there, or no copy held the lines after a copytruncate.
+     */
+    public long possibleLosses() {
+        return possibleLosses;
+    }
+
     /** Where reading continues in the current file. */
     public long position() {
         return position;
@@ -117,6 +141,9 @@ public final class AuditLogFollower implements Closeable {
     }
 
     private boolean open(boolean atEnd) throws IOException {
+        if (known == null) {
+            known = keys(numberedSiblings()); // what is there now was rotated before we started
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -142,19 +169,43 @@ public final class AuditLogFollower implements Closeable {
             truncated();
             return true;
         }
-        return readFrom(channel);
-    }
-
-    private boolean readFrom(FileChannel ch) throws IOException {
         boolean any = false;
         while (true) {
             buffer.clear();
-            int n = ch.read(buffer, position);
+            int n = channel.read(buffer, position);
             if (n <= 0) {
                 return any;
             }
+            if (tailLength > 0 && !tailMatches(channel, position)) {
+                // Truncated and rewritten past our position between the check above and this read: the bytes
+                // just read may be the new file's. Drop them; the copy holds the old ones from our position on.
+                truncated();
+                return true;
+            }
             any = true;
             position += n;
+            splitter.feed(buffer.array(), 0, n, sink);
+            remember(buffer.array(), n);
+        }
+    }
+
+    private boolean readFrom(FileChannel ch) throws IOException {
+        long end = readFrom(ch, position);
+        boolean any = end > position;
+        position = end;
+        return any;
+    }
+
+    /** Delivers the lines of {@code ch} from {@code from} to its end; returns where it ended. */
+    private long readFrom(FileChannel ch, long from) throws IOException {
+        long at = from;
+        while (true) {
+            buffer.clear();
+            int n = ch.read(buffer, at);
+            if (n <= 0) {
+                return at;
+            }
+            at += n;
             splitter.feed(buffer.array(), 0, n, sink);
             remember(buffer.array(), n);
         }
@@ -168,15 +219,7 @@ public final class AuditLogFollower implements Closeable {
             return false; // renamed away, the new file is not there yet: keep reading the old one
         }
         if (!Objects.equals(now.fileKey(), fileKey)) {
-            readFrom(channel); // lines written to the old file after our last read
-            splitter.finish(sink);
-            channel.close();
-            channel = null;
-            rotations++;
-            LOG.debug("{} was rotated by rename; continuing with the new file", path);
-            if (open(false)) {
-                readFrom(channel);
-            }
+            renamed();
             return true;
         }
         if (now.size() < position) {
@@ -186,6 +229,37 @@ public final class AuditLogFollower implements Closeable {
         return false;
     }
 
+    /**
+     * The file we had open was renamed: finish it through our descriptor, open the live file (before looking at
+     * the siblings, so that a rotation from now on is seen at the next poll), read the rotated files that appeared
+     * in between, then the live file.
+     */
+    private void renamed() throws IOException {
+        Object old = fileKey;
+        readFrom(channel); // lines written to the old file after our last read
+        splitter.finish(sink);
+        channel.close();
+        channel = null;
+        rotations++;
+        boolean opened = open(false);
+        List<Sibling> siblings = numberedSiblings();
+        List<Sibling> missed = unseen(siblings, old);
+        readWhole(missed);
+        if (!missed.isEmpty() && siblings.stream().noneMatch(s -> s.key.equals(old))) {
+            possibleLosses++;
+            LOG.warn("{} was rotated {} times since it was last read and the file it had open is no longer among"
+                    + " its numbered siblings (deleted, num_logs?): read {}, but lines of files rotated and deleted"
+                    + " in between are lost", path, missed.size() + 1, names(missed));
+        } else if (!missed.isEmpty()) {
+            LOG.info("{} was rotated {} times since it was last read; read {} in between", path, missed.size() + 1,
+                    names(missed));
+        }
+        known = keys(siblings);
+        if (opened) {
+            readFrom(channel);
+        }
+    }
+
     private void truncated() throws IOException {
         truncations++;
         Optional<Path> copy = findCopy();
@@ -193,15 +267,114 @@ public final class AuditLogFollower implements Closeable {
             try (FileChannel ch = FileChannel.open(copy.get(), StandardOpenOption.READ)) {
                 readFrom(ch);
             }
+            splitter.finish(sink);
             LOG.debug("{} was truncated; read the rest of it from {}", path, copy.get());
+            // Truncated again (and copied again) before this poll: the newer copies hold what came in between.
+            Object copyKey = Files.readAttributes(copy.get(), BasicFileAttributes.class).fileKey();
+            List<Sibling> missed = unseen(numberedSiblings(), copyKey);
+            readWhole(missed);
+            if (!missed.isEmpty()) {
+                LOG.info("{} was truncated {} times since it was last read; read {} in between", path,
+                        missed.size() + 1, names(missed));
+            }
         } else if (position > 0) {
-            LOG.warn("{} was truncated and no copy holding its last lines was found; lines written after"
-                    + " byte {} before the truncation are lost", path, position);
+            possibleLosses++;
+            LOG.warn("{} was truncated and no copy holding its last lines was found (truncated twice with one"
+                    + " copy kept?); lines written after byte {} before the truncation may be lost", path, position);
         }
         splitter.finish(sink);
+        known = keys(numberedSiblings());
         position = 0;
         tailLength = 0;
         readFrom(channel);
+    }
+
+    /** Numbered siblings not known from earlier rotations, other than {@code except} and the live file, oldest first. */
+    private List<Sibling> unseen(List<Sibling> siblings, Object except) {
+        List<Sibling> out = new ArrayList<>();
+        for (Sibling s : siblings) {
+            if (!known.contains(s.key) && !s.key.equals(except) && !s.key.equals(fileKey)) {
+                out.add(s);
+            }
+        }
+        out.sort((a, b) -> Long.compare(b.number, a.number));
+        return out;
+    }
+
+    /** Reads each file from its start to its end, as one more piece of the stream. */
+    private void readWhole(List<Sibling> files) throws IOException {
+        for (Sibling s : files) {
+            try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
+                readFrom(ch, 0);
+            } catch (NoSuchFileException e) {
+                possibleLosses++;
+                LOG.warn("{} vanished before it could be read; its lines are lost", s.path);
+            }
+            splitter.finish(sink);
+        }
+        if (!files.isEmpty()) {
+            tailLength = 0; // the tail is compared with the live file only
+        }
+    }
+
+    /** {@code PATH.N} for decimal N, regular files only (auditd's and logrotate's numbered rotation). */
+    private List<Sibling> numberedSiblings() throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        String prefix = path.getFileName().toString() + ".";
+        List<Sibling> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob(prefix) + "*")) {
+            for (Path p : ds) {
+                String suffix = p.getFileName().toString().substring(prefix.length());
+                if (suffix.isEmpty() || suffix.length() > 9 || !suffix.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.fileKey() != null) {
+                        out.add(new Sibling(p, Long.parseLong(suffix), a.fileKey()));
+                    }
+                } catch (NoSuchFileException e) {
+                    // rotated away while we listed: the next rotation finds it under its new number
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static String glob(String literal) {
+        return literal.replaceAll("([\\*?\\[\\]{}])", "\\\\$1");
+    }
+
+    private static Set<Object> keys(List<Sibling> siblings) {
+        Set<Object> out = new HashSet<>();
+        for (Sibling s : siblings) {
+            out.add(s.key);
+        }
+        return out;
+    }
+
+    private static String names(List<Sibling> siblings) {
+        StringBuilder sb = new StringBuilder();
+        for (Sibling s : siblings) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(s.path.getFileName());
+        }
+        return sb.toString();
+    }
+
+    /** A numbered rotated file: {@code PATH.number}, identified by its inode. */
+    private static final class Sibling {
+        final Path path;
+        final long number;
+        final Object key;
+
+        Sibling(Path path, long number, Object key) {
+            this.path = path;
+            this.number = number;
+            this.key = key;
+        }
     }
 
     /** The rotated copy: a sibling named after the log whose bytes just before our position are ours. */

@@ -17,8 +17,18 @@ public interface AuditRecordSource extends Closeable {
     /** The event source type for events ({@code audit-netlink} or {@code audit-log}). */
     String type();
 
-    /** Records lost on the way to this reader (socket overflows), as far as the source can tell. */
-    default long lost() {
+    /** Times the kernel reported that this reader's socket overflowed (ENOBUFS); 0 for sources without one. */
+    default long socketOverflows() {
+        return 0;
+    }
+
+    /** Records the kernel discarded because this reader's socket buffer was full; 0 for sources without one. */
+    default long socketDroppedRecords() {
+        return 0;
+    }
+
+    /** Rotations of a log after which lines may be missing (they could not be found in any rotated file). */
+    default long rotationLosses() {
         return 0;
     }
 

@@ -64,6 +64,11 @@ public final class LogFileRecordSource implements AuditRecordSource {
     }
 
     @Override
+    public long rotationLosses() {
+        return follower.possibleLosses();
+    }
+
+    @Override
     public String describe() {
         return path.toString();
     }

@@ -39,8 +39,13 @@ public final class NetlinkRecordSource implements AuditRecordSource {
     }
 
     @Override
-    public long lost() {
+    public long socketOverflows() {
         return reader.overflows();
+    }
+
+    @Override
+    public long socketDroppedRecords() {
+        return reader.droppedRecords();
     }
 
     @Override

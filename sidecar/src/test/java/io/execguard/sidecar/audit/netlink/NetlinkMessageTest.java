@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NetlinkMessageTest {
@@ -54,5 +55,22 @@ class NetlinkMessageTest {
         assertEquals(7, old.backlog());
         ByteBuffer lost = ByteBuffer.allocate(AuditStatus.SIZE).order(ByteOrder.nativeOrder()).putInt(24, -1);
         assertEquals(4294967295L, AuditStatus.decode(lost).lost(), "u32 counters are unsigned");
+    }
+
+    @Test
+    void limitsRequestSetsOnlyTheGivenFieldsAndTheirMaskBits() {
+        ByteBuffer b = ByteBuffer.wrap(AuditStatus.encodeLimits(new AuditStatus.Limits(Optional.empty(),
+                Optional.of(2L), Optional.of(0L)))).order(ByteOrder.nativeOrder());
+        assertEquals(AuditStatus.MASK_BACKLOG_LIMIT | AuditStatus.MASK_BACKLOG_WAIT_TIME, b.getInt(0));
+        assertEquals(2, b.getInt(20), "backlog_limit");
+        assertEquals(0, b.getInt(36), "backlog_wait_time");
+        assertEquals(0, b.getInt(16), "rate_limit untouched");
+        AuditStatus found = new AuditStatus(1, 1, 0, 100, 64, 895, 0, 0, 15000, 0);
+        ByteBuffer back = ByteBuffer.wrap(AuditStatus.encodeLimits(found.limits())).order(ByteOrder.nativeOrder());
+        assertEquals(AuditStatus.MASK_RATE_LIMIT | AuditStatus.MASK_BACKLOG_LIMIT
+                | AuditStatus.MASK_BACKLOG_WAIT_TIME, back.getInt(0));
+        assertEquals(100, back.getInt(16));
+        assertEquals(64, back.getInt(20));
+        assertEquals(15000, back.getInt(36), "what was found is what is put back");
     }
 }

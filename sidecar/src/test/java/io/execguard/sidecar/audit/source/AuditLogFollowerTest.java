@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rotation tests on real files: every line written must come out exactly once, in order. */
 class AuditLogFollowerTest {
@@ -164,6 +166,159 @@ class AuditLogFollowerTest {
             List<String> want = expected(0, 4);
             want.addAll(expected(100, 140));
             assertEquals(want, lines);
+        }
+    }
+
+    /**
+     * auditd's {@code rotate_logs()} with {@code num_logs}: {@code .N-1 -> .N}, ..., {@code .1 -> .2}, then the
+     * live file to {@code .1} (a rename over an existing file replaces it: the oldest is gone). The next write
+     * creates a new live file.
+     */
+    private static void auditdRotate(Path log, int numLogs) throws IOException {
+        for (int n = numLogs - 2; n >= 1; n--) {
+            Path from = rotated(log, n);
+            if (Files.exists(from)) {
+                Files.move(from, rotated(log, n + 1), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        Files.move(log, rotated(log, 1), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Path rotated(Path log, int n) {
+        return log.resolveSibling(log.getFileName() + "." + n);
+    }
+
+    /** Rotated files from before the follower started: never read, whatever happens to them later. */
+    private void oldRotatedFiles(Path log) throws IOException {
+        append(rotated(log, 1), 900, 903);
+        append(rotated(log, 2), 800, 803);
+    }
+
+    @ParameterizedTest(name = "{0} rotations between two polls")
+    @ValueSource(ints = {2, 3})
+    void severalRenameRotationsBetweenTwoPollsLoseAndRepeatNothing(int times) throws IOException {
+        Path log = dir.resolve("audit.log");
+        oldRotatedFiles(log);
+        append(log, 0, 5);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            assertEquals(expected(0, 5), lines);
+            int next = 5;
+            for (int i = 0; i < times; i++) {
+                append(log, next, next + 3); // written before the rename, not read yet
+                auditdRotate(log, 5);
+                append(rotated(log, 1), next + 3, next + 4); // auditd still writing through its descriptor
+                next += 4;
+            }
+            append(log, next, next + 2); // the new live file
+            f.poll();
+            f.poll();
+            assertEquals(expected(0, next + 2), lines, "every line once, in order");
+            assertEquals(1, f.rotations(), "seen as one rotation: the middle files were found by inode");
+            assertEquals(0, f.possibleLosses());
+            append(log, next + 2, next + 4);
+            auditdRotate(log, 5); // and a single rotation afterwards still works as before
+            append(log, next + 4, next + 5);
+            f.poll();
+            f.poll();
+            assertEquals(expected(0, next + 5), lines);
+        }
+    }
+
+    @Test
+    void theLiveFileRotatedAgainWhileItWasOpenedIsStillReadOnce() throws IOException {
+        Path log = dir.resolve("audit.log");
+        append(log, 0, 2);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            append(log, 2, 3);
+            auditdRotate(log, 5);
+            append(log, 3, 4);
+            auditdRotate(log, 5);
+            append(log, 4, 5); // two rotations; the follower will open this file ...
+            f.poll();
+            append(log, 5, 6);
+            auditdRotate(log, 5); // ... which is rotated once more, with no new live file yet
+            f.poll();
+            append(log, 6, 7);
+            f.poll();
+            f.poll();
+            assertEquals(expected(0, 7), lines);
+            assertEquals(0, f.possibleLosses());
+        }
+    }
+
+    @Test
+    void theOpenFileDeletedByNumLogsWhileNewerOnesAreThereIsReportedAsPossibleLoss() throws IOException {
+        Path log = dir.resolve("audit.log");
+        append(log, 0, 2);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            append(log, 2, 3);
+            for (int i = 0; i < 4; i++) { // num_logs 3 keeps .1 and .2: the file we had open is deleted
+                auditdRotate(log, 3);
+                append(log, 10 * (i + 1), 10 * (i + 1) + 2);
+            }
+            f.poll();
+            f.poll();
+            List<String> want = expected(0, 3); // ours, read through the descriptor although deleted
+            want.addAll(expected(20, 22));      // audit.log.2
+            want.addAll(expected(30, 32));      // audit.log.1
+            want.addAll(expected(40, 42));      // the live file
+            // 10 and 11 were in a file rotated out of existence between two polls: lost, and said so
+            assertEquals(want, lines);
+            assertEquals(1, f.possibleLosses());
+        }
+    }
+
+    /** logrotate with copytruncate and numbered copies ({@code rotate N}, no dateext): shift, copy, truncate. */
+    private static void copyTruncate(Path log, boolean shift) throws IOException {
+        if (shift && Files.exists(rotated(log, 1))) {
+            Files.move(rotated(log, 1), rotated(log, 2), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.copy(log, rotated(log, 1), StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile raf = new RandomAccessFile(log.toFile(), "rw")) {
+            raf.setLength(0);
+        }
+    }
+
+    @Test
+    void copyTruncateTwiceBetweenTwoPollsReadsBothCopies() throws IOException {
+        Path log = dir.resolve("audit.log");
+        append(log, 0, 5);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            append(log, 5, 7);
+            copyTruncate(log, true);
+            append(log, 7, 9);
+            copyTruncate(log, true);
+            append(log, 9, 10);
+            f.poll();
+            f.poll();
+            assertEquals(expected(0, 10), lines);
+            assertEquals(0, f.possibleLosses());
+        }
+    }
+
+    @Test
+    void copyTruncateTwiceWithOneCopyKeptReportsPossibleLossAndRepeatsNothing() throws IOException {
+        Path log = dir.resolve("audit.log");
+        append(log, 0, 5);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            append(log, 5, 7);
+            copyTruncate(log, false);
+            append(log, 7, 9);
+            copyTruncate(log, false); // the first copy, holding 5 and 6, is overwritten
+            append(log, 9, 10);
+            f.poll();
+            f.poll();
+            List<String> want = expected(0, 5);
+            want.addAll(expected(9, 10)); // 5..8 were only ever in the copies; 7 and 8 are still in audit.log.1 but
+                                          // nothing says they follow what was read, so they are not guessed at
+            assertEquals(want, lines);
+            assertEquals(1, f.possibleLosses(), "the loss is counted, not silent");
         }
     }
 }
