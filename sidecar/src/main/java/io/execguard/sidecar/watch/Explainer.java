@@ -154,14 +154,7 @@ public final class Explainer {
      * whether the caller may execute the file.
      */
     public static Credentials credentials(ExecFailure f, Optional<Credentials> live) {
-        if (live.isPresent()) {
-            return live.get();
-        }
-        if (!f.errno().equals(Optional.of(Errno.EACCES))) {
-            return Credentials.privileged();
-        }
-        int uid = (int) f.euid();
-        return Credentials.of(uid, new int[] {(int) f.egid()}, uid == 0);
+        return live.orElseGet(f::credentialsAtExec);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.execguard.sidecar.audit.exec;
 
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.platform.Credentials;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,6 +71,18 @@ public record ExecFailure(long epochMillis, long serial, Optional<String> node, 
     /** The login uid, empty when unset (daemons, containers started by a runtime). */
     public OptionalLong loginUid() {
         return auid == UNSET_ID ? OptionalLong.empty() : OptionalLong.of(auid);
+    }
+
+    /**
+     * Whose permission check the exec went through, as far as the records tell once the caller is gone: when the
+     * kernel did not answer EACCES its check passed, so any execute bit suffices; for EACCES the record's effective
+     * ids (supplementary groups are not in the records).
+     */
+    public Credentials credentialsAtExec() {
+        if (!errno.equals(Optional.of(Errno.EACCES))) {
+            return Credentials.privileged();
+        }
+        return Credentials.of((int) euid, new int[] {(int) egid}, euid == 0);
     }
 
     /** The exec syscall's errno name as audit reports it, e.g. {@code ENOEXEC}, or the raw number. */

@@ -25,7 +25,6 @@ import io.execguard.sidecar.audit.reassemble.Reassembler;
 import io.execguard.sidecar.audit.source.Lines;
 import io.execguard.sidecar.watch.CallerClassifier;
 import io.execguard.sidecar.watch.ExplainedFailure;
-import io.execguard.sidecar.watch.Explainer;
 import io.execguard.sidecar.watch.FailureEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -356,7 +355,8 @@ public final class AuditLogConverter implements AutoCloseable {
         if (t.isEmpty() || path.isEmpty() || t.get().inode().isEmpty() || t.get().device().isEmpty()) {
             return Optional.empty();
         }
-        Credentials credentials = Explainer.credentials(f, Optional.empty());
+        // Explainer's rule, without loading Explainer (and with it the logging back-end) into a batch conversion.
+        Credentials credentials = f.credentialsAtExec();
         String key = path.get() + '\0' + t.get().device().get() + '\0' + t.get().inode().getAsLong() + '\0'
                 + credentials;
         Optional<Diagnosis> cached = cache.get(key);
