@@ -252,6 +252,14 @@ public class SpawnOverhead {
         return k;
     }
 
+    /** Median and interquartile range. */
+    private static String spread(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return String.format(Locale.ROOT, "%.1f [%.1f-%.1f]", quantile(v, 0.5), quantile(v, 0.25),
+                quantile(v, 0.75));
+    }
+
     private static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
