@@ -9,8 +9,8 @@ import java.nio.file.attribute.FileTime;
 /**
  * An application for the agent's verdict-cache test: execs a script twice, rewrites it in place into the same number
  * of bytes without a {@code #!} line and sets its modification time back - so device, inode, size and mtime are
- * all as before - and execs it again. Prints one {@link ProbeApp#attempt} line per exec, then {@code KEPT} when the
- * rewrite kept inode, size and mtime (the test relies on that).
+ * all as before - waits {@code args[2]} milliseconds and execs it again. Prints one {@link ProbeApp#attempt} line
+ * per exec, then {@code KEPT} when the rewrite kept inode, size and mtime (the test relies on that).
  */
 public final class RewriteApp {
     private RewriteApp() {
@@ -26,6 +26,7 @@ public final class RewriteApp {
         Files.write(script, args[1].getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
         Files.setLastModifiedTime(script, mtime);
+        Thread.sleep(Long.parseLong(args[2]));
         System.out.println(ProbeApp.attempt(script.toString()));
         boolean kept = inode.equals(Files.getAttribute(script, "unix:ino")) && size == Files.size(script)
                 && mtime.equals(Files.getLastModifiedTime(script));

@@ -3,6 +3,7 @@ package io.execguard.agent.hook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.execguard.core.diagnose.Diagnosis;
@@ -22,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The verdict cache on real files: a file changed in any way is read afresh, even when the change keeps its device,
- * inode, size and modification time; a script is checked again when its interpreter changes; a file changed too
- * recently to be told apart from a later change is never cached. The engine's verdicts are checked against the
+ * The verdict cache on real files: a changed file is read afresh, at once when its key changes and within the
+ * ctime recheck interval when the change kept device, inode, size and modification time; a script is checked again
+ * when its interpreter changes; a file changed too recently to be told apart from a later change is never cached. The engine's verdicts are checked against the
  * kernel in core; here only whether a verdict is fresh matters.
  */
 class DiagnoserTest {
@@ -69,13 +70,25 @@ class DiagnoserTest {
     }
 
     @Test
-    void aFileRewrittenInPlaceWithItsSizeAndMtimeIsReadAfresh() throws Exception {
+    void aFileRewrittenInPlaceIsReadAfreshOnTheNextExec() throws Exception {
         byte[] healthy = "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.US_ASCII);
         byte[] noShebang = "exit 0 # plain.\n\n".getBytes(StandardCharsets.US_ASCII);
         assertEquals(healthy.length, noShebang.length);
         Path script = executable("script", healthy);
         assertFalse(diagnoser.diagnoseIfSuspect(script).isPresent());
         assertEquals(1, diagnoser.cachedClearances());
+
+        Files.write(script, noShebang, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+
+        assertTrue(enoexec(diagnoser.diagnoseIfSuspect(script)), "same inode and size, new mtime: a new key");
+    }
+
+    @Test
+    void aRewriteThatSetsTheMtimeBackIsSeenThroughTheCtimeWithinTheRecheckInterval() throws Exception {
+        byte[] healthy = "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] noShebang = "exit 0 # plain.\n\n".getBytes(StandardCharsets.US_ASCII);
+        Path script = executable("script", healthy);
+        assertFalse(diagnoser.diagnoseIfSuspect(script).isPresent());
         Object inode = Files.getAttribute(script, "unix:ino");
         FileTime mtime = Files.getLastModifiedTime(script);
 
@@ -84,7 +97,10 @@ class DiagnoserTest {
         assertEquals(inode, Files.getAttribute(script, "unix:ino"), "same inode");
         assertEquals(mtime, Files.getLastModifiedTime(script), "same mtime");
         assertEquals(healthy.length, Files.size(script), "same size");
-        assertTrue(enoexec(diagnoser.diagnoseIfSuspect(script)), "only the ctime tells, and it is read afresh");
+        now.addAndGet(Diagnoser.CTIME_RECHECK_NANOS - 1);
+        assertFalse(diagnoser.diagnoseIfSuspect(script).isPresent(), "trusted until the recheck is due");
+        now.addAndGet(1);
+        assertTrue(enoexec(diagnoser.diagnoseIfSuspect(script)), "only the ctime tells, and it is read again");
     }
 
     @Test
@@ -97,9 +113,22 @@ class DiagnoserTest {
 
         byte[] foreign = program.clone();
         foreign[18] = (byte) 183; // e_machine: AArch64, a program the kernel here refuses with ENOEXEC
-        rewriteKeepingMtime(interpreter, foreign);
+        Files.write(interpreter, foreign, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
 
         assertTrue(enoexec(diagnoser.diagnoseIfSuspect(script)), "the script itself did not change");
+    }
+
+    @Test
+    void anInterpreterWhoseMtimeIsSetBackIsSeenThroughItsCtime() throws Exception {
+        byte[] program = Files.readAllBytes(Path.of("/bin/true"));
+        Path interpreter = executable("interpreter", program);
+        Path script = executable("script", ("#!" + interpreter + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertFalse(diagnoser.diagnoseIfSuspect(script).isPresent());
+        byte[] foreign = program.clone();
+        foreign[18] = (byte) 183;
+        rewriteKeepingMtime(interpreter, foreign);
+        now.addAndGet(Diagnoser.CTIME_RECHECK_NANOS);
+        assertTrue(enoexec(diagnoser.diagnoseIfSuspect(script)));
     }
 
     @Test
@@ -124,16 +153,17 @@ class DiagnoserTest {
     }
 
     @Test
-    void theKeySeesEveryKindOfChange() throws Exception {
+    void theKeyAndTheCtimeSeeEveryKindOfChange() throws Exception {
         Path file = executable("file", new byte[] {1, 2, 3});
-        FileKey first = FileKey.of(file).orElseThrow();
-        assertEquals(first, FileKey.of(file).orElseThrow(), "stable while nothing changes");
+        FileKey first = FileKey.of(file);
+        long ctime = FileKey.ctimeNanos(file).getAsLong();
+        assertEquals(first, FileKey.of(file), "stable while nothing changes");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        FileKey chmodded = FileKey.of(file).orElseThrow();
-        assertNotEquals(first, chmodded, "a mode change moves the ctime");
+        assertNotEquals(ctime, FileKey.ctimeNanos(file).getAsLong(), "a mode change moves the ctime");
         Path replacement = executable("replacement", new byte[] {1, 2, 3});
         Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertNotEquals(chmodded, FileKey.of(file).orElseThrow(), "a file renamed over it is another inode");
-        assertFalse(FileKey.of(dir.resolve("absent")).isPresent());
+        assertNotEquals(first, FileKey.of(file), "a file renamed over it is another inode");
+        assertNull(FileKey.of(dir.resolve("absent")));
+        assertFalse(FileKey.ctimeNanos(dir.resolve("absent")).isPresent());
     }
 }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's verdict cache against the real kernel in a real child JVM: a healthy script is exec'd twice (the
  * second exec is served from the cache), then rewritten in place into a script without {@code #!} that keeps its
- * inode, size and modification time, and exec'd again. glibc runs the rewritten file through /bin/sh, and the agent
- * must see that: only the ctime changed, and the key includes it. The application sees exactly what it sees without
- * the agent.
+ * inode, size and modification time, and exec'd again once the agent's ctime recheck is due (1 s). glibc runs the
+ * rewritten file through /bin/sh, and the agent must see that: only the ctime changed. The application sees exactly
+ * what it sees without the agent.
  */
 class VerdictCacheIT {
     private static final String HEALTHY = "#!/bin/sh\necho healthy\n";
@@ -65,7 +65,7 @@ class VerdictCacheIT {
         if (agentOptions != null) {
             child.agent(agentOptions);
         }
-        ChildJvm.Result r = child.main(RewriteApp.class.getName(), script.toString(), REWRITTEN).run(dir);
+        ChildJvm.Result r = child.main(RewriteApp.class.getName(), script.toString(), REWRITTEN, "1100").run(dir);
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.stdout.contains("KEPT\n"), "the rewrite kept inode, size and mtime: " + r);
         assertFalse(r.stderr.contains("execguard:"), "no agent warning: " + r.stderr);
