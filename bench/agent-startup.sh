@@ -75,7 +75,8 @@ awk -v hmb="$hmb" -v hma="$hma" -v hb="$hb" -v ha="$ha" -v hcb="$hcb" -v hca="$h
   printf "| hello world start-up, fastest run (least disturbed by load) | %.1f ms | %.1f ms | %+.1f ms | - |\n", hmb, hma, hma-hmb
   printf "| hello world CPU, user+sys (hyperfine mean) | %.1f ms | %.1f ms | %+.1f ms | - |\n", hcb, hca, hca-hcb
   printf "| first ProcessBuilder.start() at top of main (median) | %.1f ms | %.1f ms | %+.1f ms | <= 250 ms |\n", fb, fa, fa-fb
-  printf "| %d x spawn /bin/true, wall per spawn (medians; added: median paired difference [95 %% CI]) | %.0f us | %.0f us | %+.1f %% [%+.1f, %+.1f %%] | <= 3 %% |\n", n, sb, sa, sadd*100/sb, slo*100/sb, shi*100/sb
+  ci = (slo == "NaN") ? " (too few rounds for a CI)" : sprintf(" [%+.1f, %+.1f %%]", slo*100/sb, shi*100/sb)
+  printf "| %d x spawn /bin/true, wall per spawn (medians; added: median paired difference [95 %% CI]) | %.0f us | %.0f us | %+.1f %%%s | <= 3 %% |\n", n, sb, sa, sadd*100/sb, ci
   printf "| JVM CPU per spawn, children excluded | %.0f us | %.0f us | %+.1f us/spawn | - |\n", scb, sca, scadd
   printf "| used heap after start-up, one exec, GC | %.1f MiB | %.1f MiB | %+.1f MiB | <= 16 MiB |\n", hpb/1048576, hpa/1048576, (hpa-hpb)/1048576
   printf "| RSS after the same (for information) | %.1f MiB | %.1f MiB | %+.1f MiB | - |\n", rb/1024, ra/1024, (ra-rb)/1024
