@@ -176,7 +176,8 @@ final class Diagnoser {
             }
             long since = now - checkedAtNanos;
             if (since >= CTIME_RECHECK_NANOS || since < 0) {
-                if (!file.ctimeUnchanged(path) || interpreter != null && !interpreter.ctimeUnchanged(interpreter.path)) {
+                boolean interpreterChanged = interpreter != null && !interpreter.ctimeUnchanged(interpreter.path);
+                if (interpreterChanged || !file.ctimeUnchanged(path)) {
                     return false;
                 }
                 checkedAtNanos = now;

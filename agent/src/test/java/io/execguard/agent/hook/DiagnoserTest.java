@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The verdict cache on real files: a changed file is read afresh, at once when its key changes and within the
  * ctime recheck interval when the change kept device, inode, size and modification time; a script is checked again
- * when its interpreter changes; a file changed too recently to be told apart from a later change is never cached. The engine's verdicts are checked against the
- * kernel in core; here only whether a verdict is fresh matters.
+ * when its interpreter changes; a file changed too recently to be told apart from a later change is never cached.
+ * The engine's verdicts are checked against the kernel in core; here only whether a verdict is fresh matters.
  */
 class DiagnoserTest {
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
