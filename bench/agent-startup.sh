@@ -3,9 +3,12 @@
 #   1. added JVM start-up for a hello world (hyperfine)           target <= 100 ms
 #   2. delay of the first exec issued at the top of main          target <= 250 ms
 #   3. overhead of spawning /bin/true 2,000 times                 target <= 3 %
+#      (bench/agent/SpawnOverhead.java, the same harness as bench/agent-vs-otel.sh's spawn part: SPAWN_ROUNDS
+#      rounds of a fresh JVM each, SPAWNS measured after WARMUP discarded spawns, paired per round)
 #   4. added heap (and RSS) after start-up and one exec           target <= 16 MiB heap
 # Usage: bench/agent-startup.sh [JAVA_HOME]   (default: the java on PATH; e.g. /usr/lib/jvm/temurin-25-jdk-amd64)
-# Env: RUNS (hyperfine runs, default 30), ROUNDS (first/spawn/heap repetitions, default 7), SPAWNS (default 2000).
+# Env: RUNS (hyperfine runs, default 30), ROUNDS (first/heap repetitions, default 7), SPAWN_ROUNDS (default 15),
+#      SPAWNS (default 2000), WARMUP (default 1000).
 # Prints a Markdown table; numbers are medians. Run it on a quiet machine: `uptime` is printed with the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +17,9 @@ java="${java_home:+$java_home/bin/}java"
 javac="${java_home:+$java_home/bin/}javac"
 runs="${RUNS:-30}"
 rounds="${ROUNDS:-7}"
+spawn_rounds="${SPAWN_ROUNDS:-15}"
 spawns="${SPAWNS:-2000}"
+warmup="${WARMUP:-1000}"
 jar=agent/target/execguard-agent.jar
 
 if ! command -v hyperfine >/dev/null 2>&1; then
@@ -50,12 +55,10 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hello.json" \
   -n baseline "${base[*]} hello" -n agent "${with[*]} hello" >&2
 read -r hb ha hcb hca hmb hma < <(python3 -c "import json; r=json.load(open('$work/hello.json'))['results']; print(*(round(x['median']*1000,1) for x in r), *(round((x['user']+x['system'])*1000,1) for x in r), *(round(x['min']*1000,1) for x in r))")
 read -r fb fa < <(paired 1 first)
-spawn_b=() spawn_a=()
-for ((i = 0; i < rounds; i++)); do
-  spawn_b+=("$("${base[@]}" spawn "$spawns")"); spawn_a+=("$("${with[@]}" spawn "$spawns")")
-done
-sb=$(printf '%s\n' "${spawn_b[@]}" | awk '{print $1}' | median); sa=$(printf '%s\n' "${spawn_a[@]}" | awk '{print $1}' | median)
-scb=$(printf '%s\n' "${spawn_b[@]}" | awk '{print $2}' | median); sca=$(printf '%s\n' "${spawn_a[@]}" | awk '{print $2}' | median)
+"$java" bench/agent/SpawnOverhead.java --java "$java" --cp "$work" --rounds "$spawn_rounds" --spawns "$spawns" \
+  --warmup "$warmup" --summary "$work/spawn.txt" baseline= "agent=-javaagent:$jar" > "$work/spawn.md"
+read -r sb sa sadd slo shi < <(awk '$1 == "wall" {print $7, $3, $4, $5, $6}' "$work/spawn.txt")
+read -r scb sca scadd < <(awk '$1 == "JVM_CPU" {print $7, $3, $4}' "$work/spawn.txt")
 heap_b=() heap_a=()
 for ((i = 0; i < rounds; i++)); do
   heap_b+=("$("${base[@]}" heap)"); heap_a+=("$("${with[@]}" heap)")
@@ -64,6 +67,7 @@ hb_heap=$(printf '%s\n' "${heap_b[@]}" | awk '{print $1}' | median); ha_heap=$(p
 hb_rss=$(printf '%s\n' "${heap_b[@]}" | awk '{print $2}' | median); ha_rss=$(printf '%s\n' "${heap_a[@]}" | awk '{print $2}' | median)
 
 awk -v hmb="$hmb" -v hma="$hma" -v hb="$hb" -v ha="$ha" -v hcb="$hcb" -v hca="$hca" -v scb="$scb" -v sca="$sca" -v fb="$fb" -v fa="$fa" -v sb="$sb" -v sa="$sa" -v n="$spawns" \
+    -v sadd="$sadd" -v slo="$slo" -v shi="$shi" -v scadd="$scadd" \
     -v hpb="$hb_heap" -v hpa="$ha_heap" -v rb="$hb_rss" -v ra="$ha_rss" 'BEGIN {
   print "| measure | baseline | with agent | added | target |"
   print "|---|---|---|---|---|"
@@ -71,9 +75,14 @@ awk -v hmb="$hmb" -v hma="$hma" -v hb="$hb" -v ha="$ha" -v hcb="$hcb" -v hca="$h
   printf "| hello world start-up, fastest run (least disturbed by load) | %.1f ms | %.1f ms | %+.1f ms | - |\n", hmb, hma, hma-hmb
   printf "| hello world CPU, user+sys (hyperfine mean) | %.1f ms | %.1f ms | %+.1f ms | - |\n", hcb, hca, hca-hcb
   printf "| first ProcessBuilder.start() at top of main (median) | %.1f ms | %.1f ms | %+.1f ms | <= 250 ms |\n", fb, fa, fa-fb
-  printf "| %d x spawn /bin/true (median) | %.0f ms | %.0f ms | %+.1f %% | <= 3 %% |\n", n, sb, sa, (sa-sb)*100/sb
-  printf "| JVM CPU for those spawns, children excluded | %.0f ms | %.0f ms | %+.1f us/spawn | - |\n", scb, sca, (sca-scb)*1000/n
+  ci = (slo == "NaN") ? " (too few rounds for a CI)" : sprintf(" [%+.1f, %+.1f %%]", slo*100/sb, shi*100/sb)
+  printf "| %d x spawn /bin/true, wall per spawn (medians; added: median paired difference [95 %% CI]) | %.0f us | %.0f us | %+.1f %%%s | <= 3 %% |\n", n, sb, sa, sadd*100/sb, ci
+  printf "| JVM CPU per spawn, children excluded | %.0f us | %.0f us | %+.1f us/spawn | - |\n", scb, sca, scadd
   printf "| used heap after start-up, one exec, GC | %.1f MiB | %.1f MiB | %+.1f MiB | <= 16 MiB |\n", hpb/1048576, hpa/1048576, (hpa-hpb)/1048576
   printf "| RSS after the same (for information) | %.1f MiB | %.1f MiB | %+.1f MiB | - |\n", rb/1024, ra/1024, (ra-rb)/1024
 }'
+echo
+echo "Spawn rounds in detail (bench/agent/SpawnOverhead.java):"
+echo
+cat "$work/spawn.md"
 echo "load after: $(uptime | sed 's/.*load average: //')"

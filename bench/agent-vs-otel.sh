@@ -5,17 +5,20 @@
 #   execguard  -javaagent:agent/target/execguard-agent.jar
 #   otel       -javaagent:opentelemetry-javaagent.jar (Maven Central, io.opentelemetry.javaagent), exporters off so
 #              it never waits on a collector (-Dotel.{traces,metrics,logs}.exporter=none)
-# on two apps:
-#   1. hello world (bench/agent/AgentBench.java hello): start-up (hyperfine median) and used heap / RSS after
-#      start-up, one exec and a full GC (AgentBench heap); spawn overhead on the success path (AgentBench spawn N:
-#      N x /bin/true after 200 warm-up spawns);
-#   2. Maven itself (the mvn on PATH, offline) running a small build whose antrun step execs /bin/true and sh
-#      EXECS times: wall time (hyperfine median) and peak RSS of the whole mvn JVM (GNU time).
+# Parts (env PARTS, default "hello heap spawn mvn"):
+#   hello  hello world (bench/agent/AgentBench.java hello) start-up, hyperfine median
+#   heap   used heap / RSS after start-up, one exec and a full GC (AgentBench heap), median of ROUNDS
+#   spawn  overhead per spawn on the success path: bench/agent/SpawnOverhead.java - SPAWN_ROUNDS rounds, each a
+#          fresh JVM per configuration in rotating order, SPAWNS x /bin/true after WARMUP discarded spawns; wall,
+#          JVM CPU and spawning-thread CPU per spawn in microseconds, medians with spread, and what each agent adds
+#          as the median of paired per-round differences with a 95 % confidence interval
+#   mvn    Maven itself (the mvn on PATH, offline) running a small build whose antrun step execs /bin/true and sh
+#          EXECS times: wall time (hyperfine median) and peak RSS of the whole mvn JVM (GNU time)
 # Target (issue 9): execguard adds under a tenth of what the OpenTelemetry agent adds.
 # Usage: bench/agent-vs-otel.sh            env: OTEL_VERSION (default 2.20.1), RUNS (hyperfine runs, default 20),
-#        MVN_RUNS (default 5), ROUNDS (heap/spawn repetitions, default 5), SPAWNS (default 1000), EXECS (default 20),
-#        JAVA_HOME (the JDK to measure; default: java on PATH)
-# Prints a Markdown table, the machine and its load before and after. Numbers from a loaded machine are not final.
+#        MVN_RUNS (default 5), ROUNDS (heap repetitions, default 5), SPAWN_ROUNDS (default 15), SPAWNS (default
+#        2000), WARMUP (default 1000), EXECS (default 20), PARTS, JAVA_HOME (the JDK to measure; default: java on PATH)
+# Prints Markdown tables, the machine and its load before and after. Numbers from a loaded machine are not final.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -23,14 +26,18 @@ otel_version="${OTEL_VERSION:-2.20.1}"
 runs="${RUNS:-20}"
 mvn_runs="${MVN_RUNS:-5}"
 rounds="${ROUNDS:-5}"
-spawns="${SPAWNS:-1000}"
+spawn_rounds="${SPAWN_ROUNDS:-15}"
+spawns="${SPAWNS:-2000}"
+warmup="${WARMUP:-1000}"
 execs="${EXECS:-20}"
+parts=" ${PARTS:-hello heap spawn mvn} "
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 javac="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
 jar="$top/agent/target/execguard-agent.jar"
 otel_dir="$top/target/bench-otel"
 otel="$otel_dir/opentelemetry-javaagent.jar"
 
+part() { [[ "$parts" == *" $1 "* ]]; }
 for tool in hyperfine /usr/bin/time mvn python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (hyperfine and time are Debian packages)" >&2; exit 2; }
 done
@@ -49,6 +56,7 @@ declare -A opts=([baseline]="" [execguard]="-javaagent:$jar" [otel]="$otel_opts"
 configs=(baseline execguard otel)
 
 # A small Maven build that execs tools: antrun runs /bin/true and sh EXECS times each (through ProcessBuilder).
+if part mvn; then
 mkdir -p "$work/mvnapp"
 {
   echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
@@ -62,72 +70,94 @@ mkdir -p "$work/mvnapp"
   echo '</target></configuration></execution></executions></plugin></plugins></build></project>'
 } > "$work/mvnapp/pom.xml"
 (cd "$work/mvnapp" && mvn -B -q -o validate >/dev/null) || { echo "bench: the Maven app does not build offline" >&2; exit 2; }
+fi
 
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(uname -r);" \
   "$("$java" -version 2>&1 | head -1); OpenTelemetry agent $otel_version; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+na=(nan nan nan)
+read -r h_base h_eg h_ot <<< "${na[*]}"
+read -r m_base m_eg m_ot <<< "${na[*]}"
+declare -A heap_m rss_m mrss
+for c in "${configs[@]}"; do heap_m[$c]=nan; rss_m[$c]=nan; mrss[$c]=nan; done
+
 # 1. hello world start-up
-hf=()
-for c in "${configs[@]}"; do hf+=(-n "$c" "$java ${opts[$c]} -cp $work AgentBench hello"); done
-hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/hello.json" "${hf[@]}" >&2
-read -r h_base h_eg h_ot < <(python3 -c "import json; r=json.load(open('$work/hello.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
+if part hello; then
+  hf=()
+  for c in "${configs[@]}"; do hf+=(-n "$c" "$java ${opts[$c]} -cp $work AgentBench hello"); done
+  hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/hello.json" "${hf[@]}" >&2
+  read -r h_base h_eg h_ot < <(python3 -c "import json; r=json.load(open('$work/hello.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
+fi
 
-# 2. heap/RSS and spawn overhead, configurations interleaved per round
-declare -A heap rss spawn
-for c in "${configs[@]}"; do heap[$c]=""; rss[$c]=""; spawn[$c]=""; done
-for ((i = 0; i < rounds; i++)); do
+# 2. heap/RSS, configurations interleaved per round
+if part heap; then
+  declare -A heap rss
+  for c in "${configs[@]}"; do heap[$c]=""; rss[$c]=""; done
+  for ((i = 0; i < rounds; i++)); do
+    for c in "${configs[@]}"; do
+      # shellcheck disable=SC2086
+      read -r hbytes rkb < <("$java" ${opts[$c]} -cp "$work" AgentBench heap | tail -1)
+      heap[$c]+="$hbytes"$'\n'; rss[$c]+="$rkb"$'\n'
+    done
+  done
   for c in "${configs[@]}"; do
-    # shellcheck disable=SC2086
-    read -r hbytes rkb < <("$java" ${opts[$c]} -cp "$work" AgentBench heap | tail -1)
-    heap[$c]+="$hbytes"$'\n'; rss[$c]+="$rkb"$'\n'
-    # shellcheck disable=SC2086
-    spawn[$c]+="$("$java" ${opts[$c]} -cp "$work" AgentBench spawn "$spawns" | tail -1)"$'\n'
+    heap_m[$c]=$(printf '%s' "${heap[$c]}" | median); rss_m[$c]=$(printf '%s' "${rss[$c]}" | median)
   done
-done
-declare -A heap_m rss_m spawn_m
-for c in "${configs[@]}"; do
-  heap_m[$c]=$(printf '%s' "${heap[$c]}" | median); rss_m[$c]=$(printf '%s' "${rss[$c]}" | median)
-  spawn_m[$c]=$(printf '%s' "${spawn[$c]}" | median)
-done
+fi
 
-# 3. Maven running a build that execs 2 x EXECS tools
-hf=()
-for c in "${configs[@]}"; do hf+=(-n "mvn-$c" "env MAVEN_OPTS='${opts[$c]}' mvn -B -q -o -f $work/mvnapp/pom.xml validate"); done
-hyperfine --warmup 1 --runs "$mvn_runs" --export-json "$work/mvn.json" "${hf[@]}" >&2
-read -r m_base m_eg m_ot < <(python3 -c "import json; r=json.load(open('$work/mvn.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
-declare -A mrss
-for c in "${configs[@]}"; do
-  vals=""
-  for ((i = 0; i < mvn_runs; i++)); do
-    MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%M' -o "$work/rss" mvn -B -q -o -f "$work/mvnapp/pom.xml" validate \
-      > /dev/null 2>&1
-    vals+="$(tail -1 "$work/rss")"$'\n'
+# 3. spawn overhead on the success path (its own table: per-spawn figures with spread and confidence intervals)
+if part spawn; then
+  echo "load before the spawn rounds: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  "$java" bench/agent/SpawnOverhead.java --java "$java" --cp "$work" --rounds "$spawn_rounds" --spawns "$spawns" \
+    --warmup "$warmup" --ratio execguard/otel baseline= "execguard=${opts[execguard]}" "otel=${opts[otel]}" \
+    > "$work/spawn.md"
+fi
+
+# 4. Maven running a build that execs 2 x EXECS tools
+if part mvn; then
+  hf=()
+  for c in "${configs[@]}"; do hf+=(-n "mvn-$c" "env MAVEN_OPTS='${opts[$c]}' mvn -B -q -o -f $work/mvnapp/pom.xml validate"); done
+  hyperfine --warmup 1 --runs "$mvn_runs" --export-json "$work/mvn.json" "${hf[@]}" >&2
+  read -r m_base m_eg m_ot < <(python3 -c "import json; r=json.load(open('$work/mvn.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
+  for c in "${configs[@]}"; do
+    vals=""
+    for ((i = 0; i < mvn_runs; i++)); do
+      MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%M' -o "$work/rss" mvn -B -q -o -f "$work/mvnapp/pom.xml" validate \
+        > /dev/null 2>&1
+      vals+="$(tail -1 "$work/rss")"$'\n'
+    done
+    mrss[$c]=$(printf '%s' "$vals" | median)
   done
-  mrss[$c]=$(printf '%s' "$vals" | median)
-done
+fi
 
 python3 - "$h_base" "$h_eg" "$h_ot" "${heap_m[baseline]}" "${heap_m[execguard]}" "${heap_m[otel]}" \
-  "${rss_m[baseline]}" "${rss_m[execguard]}" "${rss_m[otel]}" "${spawn_m[baseline]}" "${spawn_m[execguard]}" \
-  "${spawn_m[otel]}" "$m_base" "$m_eg" "$m_ot" "${mrss[baseline]}" "${mrss[execguard]}" "${mrss[otel]}" \
-  "$spawns" "$execs" <<'PY'
-import sys
-v = [float(x) for x in sys.argv[1:19]]
-spawns, execs = sys.argv[19], sys.argv[20]
+  "${rss_m[baseline]}" "${rss_m[execguard]}" "${rss_m[otel]}" "$m_base" "$m_eg" "$m_ot" \
+  "${mrss[baseline]}" "${mrss[execguard]}" "${mrss[otel]}" "$execs" <<'PY'
+import math, sys
+v = [float(x) for x in sys.argv[1:16]]
+execs = sys.argv[16]
 rows = [
-    ("hello world start-up (ms, hyperfine median)", v[0:3], 1),
-    ("used heap after start-up + 1 exec + GC (MiB)", [x / 1048576 for x in v[3:6]], 1),
-    ("RSS of the same JVM (MiB)", [x / 1024 for x in v[6:9]], 1),
-    ("%s x spawn /bin/true, success path (ms)" % spawns, v[9:12], 1),
-    ("mvn build exec'ing %d tools: wall (ms, median)" % (2 * int(execs)), v[12:15], 1),
-    ("mvn build: peak RSS (MiB, GNU time)", [x / 1024 for x in v[15:18]], 1),
+    ("hello world start-up (ms, hyperfine median)", v[0:3]),
+    ("used heap after start-up + 1 exec + GC (MiB)", [x / 1048576 for x in v[3:6]]),
+    ("RSS of the same JVM (MiB)", [x / 1024 for x in v[6:9]]),
+    ("mvn build exec'ing %d tools: wall (ms, median)" % (2 * int(execs)), v[9:12]),
+    ("mvn build: peak RSS (MiB, GNU time)", [x / 1024 for x in v[12:15]]),
 ]
-print("| measure | baseline | execguard | added | OpenTelemetry | added | execguard's added / OTel's |")
-print("|---|---|---|---|---|---|---|")
-for name, (b, e, o), _ in rows:
+rows = [(name, values) for name, values in rows if not any(math.isnan(x) for x in values)]
+if rows:
+    print("| measure | baseline | execguard | added | OpenTelemetry | added | execguard's added / OTel's |")
+    print("|---|---|---|---|---|---|---|")
+for name, (b, e, o) in rows:
     de, do = e - b, o - b
     ratio = "%.2f" % (de / do) if do > 0 else "n/a (OTel adds nothing here)"
     print("| %s | %.1f | %.1f | %+.1f | %.1f | %+.1f | %s |" % (name, b, e, de, o, do, ratio))
 PY
+if part spawn; then
+  echo
+  echo "Spawn overhead on the success path (bench/agent/SpawnOverhead.java):"
+  echo
+  cat "$work/spawn.md"
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

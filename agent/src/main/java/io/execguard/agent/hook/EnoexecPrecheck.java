@@ -9,16 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A cheap first look that clears the common healthy case before the diagnosis engine is involved: a native ELF
  * program for this machine, or a script whose {@code #!} interpreter is such a program or another script, can not
  * make execve answer ENOEXEC, so the JVM will not fall back to {@code /bin/sh} for it. Anything else, or anything
- * this class cannot read, is left to the engine. It reads at most 128 bytes of the file and 4 of its interpreter,
+ * this class cannot read, is left to the engine. It reads at most 128 bytes of the file and 64 of its interpreter,
  * loads no engine class, and so keeps the first exec of a freshly started JVM fast.
  */
 final class EnoexecPrecheck {
     private static final int HEAD = 128;
+    private static final int ELF_HEADER = 64;
     private static final int HOST_MACHINE = hostMachine(System.getProperty("os.arch", ""));
 
     private EnoexecPrecheck() {
@@ -26,25 +28,55 @@ final class EnoexecPrecheck {
 
     /** False only when execve certainly does not answer ENOEXEC for {@code file}. */
     static boolean mayBeEnoexec(Path file) {
+        return !clear(file).isPresent();
+    }
+
+    /**
+     * Present only when execve certainly does not answer ENOEXEC for {@code file} as it is now, naming the
+     * interpreter that verdict also rests on; empty when the file may be refused (the engine decides).
+     */
+    static Optional<Clearance> clear(Path file) {
         if (HOST_MACHINE < 0) {
-            return true;
+            return Optional.empty();
         }
         ByteBuffer head = read(file, HEAD);
         if (head == null || head.limit() < 4) {
-            return true;
+            return Optional.empty();
         }
         if (isElf(head)) {
-            return !isNativeProgram(head);
+            return isNativeProgram(head) ? Optional.of(Clearance.NATIVE) : Optional.empty();
         }
         if (head.get(0) == '#' && head.get(1) == '!') {
             Path interpreter = interpreter(head);
             if (interpreter == null) {
-                return true;
+                return Optional.empty();
             }
-            ByteBuffer start = read(interpreter, 4);
-            return start == null || start.limit() < 4 || !(isElf(start) || start.get(0) == '#' && start.get(1) == '!');
+            // The interpreter must itself be a native program (or a script): the kernel answers ENOEXEC for a
+            // script whose interpreter is a program for another machine.
+            ByteBuffer start = read(interpreter, ELF_HEADER);
+            boolean runnable = start != null && start.limit() >= 4
+                    && (isElf(start) ? isNativeProgram(start) : start.get(0) == '#' && start.get(1) == '!');
+            return runnable ? Optional.of(new Clearance(Optional.of(interpreter))) : Optional.empty();
         }
-        return true;
+        return Optional.empty();
+    }
+
+    /**
+     * A file the precheck cleared. A script's clearance also rests on its {@code #!} interpreter: replace that with
+     * a program for another machine and the same script gets ENOEXEC, so a cached clearance must check it too.
+     */
+    static final class Clearance {
+        static final Clearance NATIVE = new Clearance(Optional.empty());
+
+        private final Optional<Path> interpreter;
+
+        Clearance(Optional<Path> interpreter) {
+            this.interpreter = interpreter;
+        }
+
+        Optional<Path> interpreter() {
+            return interpreter;
+        }
     }
 
     /** The e_machine of this JVM's architecture, or -1 when this check does not know it. */

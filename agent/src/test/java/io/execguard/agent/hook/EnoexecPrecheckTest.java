@@ -44,6 +44,9 @@ class EnoexecPrecheckTest {
         elf[18] = (byte) 183; // e_machine AArch64
         Path arm = Files.write(dir.resolve("arm"), elf);
         assertTrue(EnoexecPrecheck.mayBeEnoexec(arm));
+        arm.toFile().setExecutable(true);
+        assertTrue(EnoexecPrecheck.mayBeEnoexec(script("foreign-interpreter.sh", "#!" + arm + "\n")),
+                "the kernel refuses a script whose interpreter is a program for another machine");
         assertTrue(EnoexecPrecheck.mayBeEnoexec(dir.resolve("absent")));
     }
 
