@@ -14,6 +14,7 @@ import io.execguard.agent.resolve.ExecutableResolver;
 import io.execguard.core.diagnose.Diagnosis;
 import io.execguard.core.diagnose.DiagnosisEngine;
 import io.execguard.core.diagnose.Errno;
+import io.execguard.core.diagnose.ObservedFailure;
 import io.execguard.core.event.EventAction;
 import io.execguard.core.event.ExecEvent;
 import java.io.IOException;
@@ -123,7 +124,9 @@ final class ExecGuard {
             return;
         }
         Optional<Path> resolved = resolver.resolve(command.get(0), dir);
-        Diagnosis d = diagnose(command.get(0), resolved, dir);
+        Diagnosis file = diagnose(command.get(0), resolved, dir);
+        // What the kernel said wins over what the file says: a program open for writing (ETXTBSY) may be fine.
+        Diagnosis d = Errno.ofNumber(errno.getAsInt()).map(e -> ObservedFailure.reconcile(file, e)).orElse(file);
         attach(thrown, Explanations.failure(command.get(0), resolved.map(Path::toString), d));
         String code = Errno.ofNumber(errno.getAsInt()).map(Enum::name).orElse("errno " + errno.getAsInt());
         emit(EventAction.EXEC_FAILED, command, dir, resolved.map(Path::toString), Optional.of(d), code,

@@ -104,6 +104,24 @@ class ExecGuardTest {
         assertEventLines(1);
     }
 
+    /** A program held open for writing fails with ETXTBSY although the file itself is fine: FILE_BUSY, not OK. */
+    @Test
+    void aProgramOpenForWritingIsFileBusy() throws Exception {
+        Path busy = executable("busy.sh", "#!/bin/sh\nexit 0\n");
+        IOException e;
+        try (java.io.OutputStream writer = Files.newOutputStream(busy, java.nio.file.StandardOpenOption.APPEND)) {
+            ProcessBuilder pb = new ProcessBuilder(busy.toString());
+            e = assertThrows(IOException.class, pb::start);
+            assertTrue(e.getMessage().contains("error=26"), e.getMessage());
+            guard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN")).afterFailure(pb, e);
+        }
+        assertEquals(1, e.getSuppressed().length);
+        assertTrue(e.getSuppressed()[0].getMessage().contains("FILE_BUSY"), e.getSuppressed()[0].getMessage());
+        assertEventLines(1);
+        String event = Files.readString(dir.resolve("events.json"));
+        assertTrue(event.contains("\"cause\":\"FILE_BUSY\"") && event.contains("\"code\":\"ETXTBSY\""), event);
+    }
+
     @Test
     void explainFalseReportsWithoutTouchingTheException() throws Exception {
         Path noX = executable("no-x.sh", "#!/bin/sh\n");
