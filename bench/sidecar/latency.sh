@@ -50,4 +50,4 @@ echo "failed execs attempted: $attempted at $rate/s for $seconds s"
 echo "bare multicast reader : $b50 received, p50 $bp50 ms, p99 $bp99 ms, max $bmax ms"
 echo "execguard watch       : $n50 events, p50 $p50 ms, p99 $p99 ms, max $max ms"
 echo "kernel lost counter   : $((lost_after - lost_before)) during the run"
-echo "$metrics" | grep -E '^execguard_(events_dropped|audit_kernel_lost|audit_reassembly_gaps)_total' || true
+echo "$metrics" | grep -E '^execguard_(events_dropped|audit_kernel_lost|audit_socket_dropped_records|audit_reassembly_gaps)_total' || true
