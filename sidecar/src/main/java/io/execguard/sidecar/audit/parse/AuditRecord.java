@@ -176,6 +176,18 @@ public final class AuditRecord {
         return new String(body, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * This record with its own copy of its bytes, when it refers to a bigger buffer (a chunk of a log parsed in
+     * place); itself otherwise. A record that must outlive the buffer it was parsed from is detached first.
+     */
+    public AuditRecord detached() {
+        if (start == 0 && end == body.length) {
+            return this;
+        }
+        return new AuditRecord(type, seconds, millis, serial, node, Arrays.copyOfRange(body, start, end), 0,
+                end - start);
+    }
+
     /** True when both records carry the same type, stamp and field bytes (a re-delivered record). */
     public boolean sameAs(AuditRecord other) {
         return type == other.type && serial == other.serial && seconds == other.seconds && millis == other.millis

@@ -245,6 +245,9 @@ public final class AuditLogConverter implements AutoCloseable {
                 submitRender();
             }
         }
+        // Records parsed in place refer to the chunk: those whose event has not ended get their own copy, so that a
+        // log of events that never end (cut logs, garbage) holds a few records per event, not a chunk per event.
+        reassembler.detachPending();
     }
 
     private void submitRender() throws IOException {

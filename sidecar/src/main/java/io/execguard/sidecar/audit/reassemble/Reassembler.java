@@ -147,6 +147,19 @@ public final class Reassembler {
         missing.clear();
     }
 
+    /**
+     * Gives every record of the events still waiting for their end its own copy of its bytes (see
+     * {@link AuditRecord#detached()}): a reader that parses a chunk of a log in place calls this when it is done with
+     * the chunk, so that an event that never ends cannot keep the whole chunk in memory.
+     */
+    public void detachPending() {
+        for (Pending p : inFlight.values()) {
+            for (int i = 0, n = p.records.size(); i < n; i++) {
+                p.records.set(i, p.records.get(i).detached());
+            }
+        }
+    }
+
     /** Running totals since creation. */
     public ReassemblyStats stats() {
         return new ReassemblyStats(events, lost, incomplete, duplicates, evicted);

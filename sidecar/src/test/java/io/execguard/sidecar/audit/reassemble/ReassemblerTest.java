@@ -41,6 +41,28 @@ class ReassemblerTest {
         assertEquals(0, reassembler.inFlight());
     }
 
+    /**
+     * Records parsed in place from a chunk of a log, detached while their event waits for its end: the chunk can
+     * then be reused or overwritten without changing the event that comes out.
+     */
+    @Test
+    void detachedPendingRecordsNoLongerDependOnTheirChunk() throws Exception {
+        String text = "type=SYSCALL msg=audit(1795718255.067:40): syscall=59 success=no exit=-8 comm=\"sh\"\n"
+                + "type=PATH msg=audit(1795718255.067:40): item=0 name=\"/opt/tool\" inode=7\n";
+        byte[] chunk = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int nl = text.indexOf('\n');
+        reassembler.push(parser.parseLogLineInPlace(chunk, 0, nl), 0);
+        reassembler.push(parser.parseLogLineInPlace(chunk, nl + 1, text.length() - nl - 2), 0);
+        reassembler.detachPending();
+        java.util.Arrays.fill(chunk, (byte) 'X'); // the chunk is gone
+        reassembler.push(rec(RecordType.EOE, 40, ""), 0);
+        assertEquals(1, out.size());
+        AuditEvent e = out.get(0);
+        assertEquals(java.util.Optional.of("sh"), e.first(RecordType.SYSCALL).orElseThrow().field("comm"));
+        assertEquals(java.util.Optional.of("/opt/tool"), e.first(RecordType.PATH).orElseThrow().field("name"));
+        assertEquals(7, e.first(RecordType.PATH).orElseThrow().number("inode", 10, -1));
+    }
+
     @Test
     void interleavedEventsFromTwoCpusAreSeparated() throws Exception {
         reassembler.push(rec(RecordType.SYSCALL, 1, "pid=1"), 0);
