@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,6 +61,26 @@ class AuditLogConverterTest {
         return events;
     }
 
+    /** An executable text file without {@code #!} here, which the events below name. */
+    private Path f;
+    private long inode;
+    private String dev;
+
+    @BeforeEach
+    void noShebangFile() throws Exception {
+        f = dir.resolve("no-shebang");
+        Files.writeString(f, "echo hi\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
+        inode = a.inode();
+        dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
+    }
+
+    /** A failed exec of the no-shebang file, as auditd logs it with a node= prefix. */
+    private String event(long serial) {
+        return event(serial, f, inode, dev);
+    }
+
     private String event(long serial, Path file, long inode, String dev) {
         String stamp = "audit(1795718255.067:" + serial + "): ";
         return "node=build-7 type=SYSCALL msg=" + stamp + "arch=c000003e syscall=59 success=no exit=-8 items=1"
@@ -72,12 +93,7 @@ class AuditLogConverterTest {
 
     @Test
     void diagnosesOnlyWhenTheFileHereIsTheRecordedOne() throws Exception {
-        Path f = dir.resolve("no-shebang");
-        Files.writeString(f, "echo hi\n");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
-        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
-        String log = event(1, f, a.inode(), dev) + event(2, f, a.inode() + 1, dev)
+        String log = event(1) + event(2, f, inode + 1, dev)
                 + "garbage that is not a record\n" + "type=SYSCALL msg=audit(1795718255.067:3): arch=c000003e"
                 + " syscall=59 success=no exit=-2 items=1 pid=3\ntype=PATH msg=audit(1795718255.067:3): item=0"
                 + " name=\"/usr/local/bin/x\" nametype=UNKNOWN\ntype=EOE msg=audit(1795718255.067:3): \n";
@@ -102,16 +118,11 @@ class AuditLogConverterTest {
      */
     @Test
     void chunkingAndThreadsChangeNothing() throws Exception {
-        Path f = dir.resolve("no-shebang");
-        Files.writeString(f, "echo hi\n");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
-        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
         StringBuilder log = new StringBuilder();
         int n = 3000;
         for (int serial = 1; serial <= n; serial += 2) {
-            String[] first = event(serial, f, a.inode(), dev).split("(?<=\n)");
-            String[] second = event(serial + 1, f, a.inode(), dev).split("(?<=\n)");
+            String[] first = event(serial).split("(?<=\n)");
+            String[] second = event(serial + 1).split("(?<=\n)");
             for (int i = 0; i < first.length; i++) { // records of two events interleaved, as two CPUs write them
                 log.append(first[i]).append(second[i]);
             }
@@ -137,12 +148,7 @@ class AuditLogConverterTest {
     /** An event whose records are split over two files (a rotation) is one event; a file without a final newline ends its last line. */
     @Test
     void eventsSpanFilesAndTheLastLineNeedsNoNewline() throws Exception {
-        Path f = dir.resolve("no-shebang");
-        Files.writeString(f, "echo hi\n");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
-        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
-        String e = event(5, f, a.inode(), dev);
+        String e = event(5);
         int cut = e.indexOf("node=build-7 type=PATH");
         String older = e.substring(0, cut);
         String newer = e.substring(cut, e.length() - 1); // no final newline
@@ -157,12 +163,7 @@ class AuditLogConverterTest {
     /** A line longer than a chunk is cut and counted malformed; the records around it are still read. */
     @Test
     void aLineLongerThanAChunkIsMalformedNotFatal() throws Exception {
-        Path f = dir.resolve("no-shebang");
-        Files.writeString(f, "echo hi\n");
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        FileAttributes a = HostFileTree.root().lookup(f.toString()).attributes().orElseThrow();
-        String dev = String.format("%02x:%02x", a.deviceMajor(), a.deviceMinor());
-        String log = event(1, f, a.inode(), dev) + "x".repeat(10_000) + "\n" + event(2, f, a.inode(), dev);
+        String log = event(1) + "x".repeat(10_000) + "\n" + event(2);
         AuditLogConverter[] c = new AuditLogConverter[1];
         List<JsonNode> out = parse(convertRaw(c, 2, 4096, log));
         assertEquals(2, out.size());
