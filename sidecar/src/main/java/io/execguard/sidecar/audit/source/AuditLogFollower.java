@@ -13,11 +13,13 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +33,20 @@ import org.slf4j.LoggerFactory;
  *       ({@code audit.log.1} or another sibling whose bytes before our position match what we read), then the
  *       truncated file is read from its start.</li>
  * </ul>
- * Several rotations between two polls are handled for the numbered siblings auditd (and logrotate without
- * {@code dateext}) keep: {@code PATH.1} (newest) ... {@code PATH.N}. Every such sibling that appeared since the
- * last rotation the follower handled - it knows the inodes of the ones that were there before - holds lines it
- * has not read: they are read whole, highest number (oldest) first, after the file it had open or the copy holding
- * its unread tail, and before the live file. When that cannot be established (the file it had open is gone and
- * unseen siblings are there - auditd's {@code num_logs} deleted it - or no copy holds the tail after a
- * copytruncate), lines may be missing: the follower says so in a warning and counts it in
- * {@link #possibleLosses()}, rather than guessing and perhaps repeating lines. Other rotated names (logrotate's
- * {@code dateext}, compressed files) are never read; one rotation per poll is still followed with them.
+ * Several rotations between two polls are handled for the uncompressed rotated siblings auditd and logrotate keep:
+ * numbered, {@code PATH.1} (newest) ... {@code PATH.N} (auditd's {@code num_logs}, logrotate's {@code rotate N}),
+ * and dated, {@code PATH-20261126} or {@code PATH-20261126-1764115200} (logrotate's {@code dateext}; any name of
+ * {@code PATH}, one of {@code . - _}, then digits, dots, dashes and underscores). Every such sibling that appeared
+ * since the last rotation the follower handled - it knows the inodes of the ones that were there before - holds
+ * lines it has not read: they are read whole, oldest first (highest number; for dated names, oldest modification
+ * time, then name), after the file it had open or the copy holding its unread tail, and before the live file. When
+ * that cannot be established (the file it had open is gone and unseen siblings are there - auditd's
+ * {@code num_logs} deleted it - or no copy holds the tail after a copytruncate), lines may be missing: the follower
+ * says so in a warning and counts it in {@link #possibleLosses()}, rather than guessing and perhaps repeating lines.
+ * Compressed rotated files ({@code .gz}: logrotate's {@code compress}) are never read: compression happens at the
+ * next rotation by default ({@code delaycompress}) or right after this one, and a file compressed before the
+ * follower saw it is reported as a possible loss when the file it had open is gone; one rotation per poll is
+ * always followed, whatever the names.
  *
  * <p>Lines that logrotate's copytruncate itself loses (written between its copy and its truncate) are lost for
  * every reader; auditd never uses copytruncate. Starts at the end of the file unless asked to start at the
@@ -62,7 +69,7 @@ public final class AuditLogFollower implements Closeable {
     private long rotations;
     private long truncations;
     private volatile long possibleLosses; // read by the metrics thread
-    /** Inodes of the numbered siblings there were at the last rotation: files whose lines are not ours to read. */
+    /** Inodes of the rotated siblings there were at the last rotation: files whose lines are not ours to read. */
     private Set<Object> known;
 
     /**
@@ -142,7 +149,7 @@ public final class AuditLogFollower implements Closeable {
 
     private boolean open(boolean atEnd) throws IOException {
         if (known == null) {
-            known = keys(numberedSiblings()); // what is there now was rotated before we started
+            known = keys(rotatedSiblings()); // what is there now was rotated before we started
         }
         FileChannel ch;
         try {
@@ -242,14 +249,14 @@ public final class AuditLogFollower implements Closeable {
         channel = null;
         rotations++;
         boolean opened = open(false);
-        List<Sibling> siblings = numberedSiblings();
+        List<Sibling> siblings = rotatedSiblings();
         List<Sibling> missed = unseen(siblings, old);
         readWhole(missed);
         if (!missed.isEmpty() && siblings.stream().noneMatch(s -> s.key.equals(old))) {
             possibleLosses++;
             LOG.warn("{} was rotated {} times since it was last read and the file it had open is no longer among"
-                    + " its numbered siblings (deleted, num_logs?): read {}, but lines of files rotated and deleted"
-                    + " in between are lost", path, missed.size() + 1, names(missed));
+                    + " its rotated siblings (deleted by num_logs or rotate N, or compressed?): read {}, but lines of"
+                    + " files rotated and deleted in between are lost", path, missed.size() + 1, names(missed));
         } else if (!missed.isEmpty()) {
             LOG.info("{} was rotated {} times since it was last read; read {} in between", path, missed.size() + 1,
                     names(missed));
@@ -271,7 +278,7 @@ public final class AuditLogFollower implements Closeable {
             LOG.debug("{} was truncated; read the rest of it from {}", path, copy.get());
             // Truncated again (and copied again) before this poll: the newer copies hold what came in between.
             Object copyKey = Files.readAttributes(copy.get(), BasicFileAttributes.class).fileKey();
-            List<Sibling> missed = unseen(numberedSiblings(), copyKey);
+            List<Sibling> missed = unseen(rotatedSiblings(), copyKey);
             readWhole(missed);
             if (!missed.isEmpty()) {
                 LOG.info("{} was truncated {} times since it was last read; read {} in between", path,
@@ -283,21 +290,29 @@ public final class AuditLogFollower implements Closeable {
                     + " copy kept?); lines written after byte {} before the truncation may be lost", path, position);
         }
         splitter.finish(sink);
-        known = keys(numberedSiblings());
+        known = keys(rotatedSiblings());
         position = 0;
         tailLength = 0;
         readFrom(channel);
     }
 
-    /** Numbered siblings not known from earlier rotations, other than {@code except} and the live file, oldest first. */
+    /** Rotated siblings not known from earlier rotations, other than {@code except} and the live file, oldest first. */
     private List<Sibling> unseen(List<Sibling> siblings, Object except) {
         List<Sibling> out = new ArrayList<>();
+        boolean allNumbered = true;
         for (Sibling s : siblings) {
             if (!known.contains(s.key) && !s.key.equals(except) && !s.key.equals(fileKey)) {
                 out.add(s);
+                allNumbered &= s.number >= 0;
             }
         }
-        out.sort((a, b) -> Long.compare(b.number, a.number));
+        if (allNumbered) {
+            out.sort((a, b) -> Long.compare(b.number, a.number));
+        } else {
+            // Dated names: the file rotated first was last written first; equal times (a coarse clock, two
+            // rotations within one tick) fall back to the name, which sorts by date for logrotate's formats.
+            out.sort(Comparator.comparingLong((Sibling x) -> x.modifiedNanos).thenComparing(x -> x.path));
+        }
         return out;
     }
 
@@ -317,22 +332,29 @@ public final class AuditLogFollower implements Closeable {
         }
     }
 
-    /** {@code PATH.N} for decimal N, regular files only (auditd's and logrotate's numbered rotation). */
-    private List<Sibling> numberedSiblings() throws IOException {
+    /**
+     * Regular files named {@code PATH}, one of {@code . - _}, then a digit followed by digits, dots, dashes and
+     * underscores: {@code PATH.N} (auditd's and logrotate's numbered rotation) and logrotate's {@code dateext}
+     * names. Compressed files ({@code .gz}), and names like {@code PATH.bak} or {@code PATH.lock}, do not match.
+     */
+    private List<Sibling> rotatedSiblings() throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        String prefix = path.getFileName().toString() + ".";
+        String base = path.getFileName().toString();
         List<Sibling> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob(prefix) + "*")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob(base) + "*")) {
             for (Path p : ds) {
-                String suffix = p.getFileName().toString().substring(prefix.length());
-                if (suffix.isEmpty() || suffix.length() > 9 || !suffix.chars().allMatch(Character::isDigit)) {
+                String rest = p.getFileName().toString().substring(base.length());
+                if (!isRotationSuffix(rest)) {
                     continue;
                 }
+                String digits = rest.substring(1);
+                long number = rest.charAt(0) == '.' && digits.length() <= 9
+                        && digits.chars().allMatch(c -> c >= '0' && c <= '9') ? Long.parseLong(digits) : -1;
                 try {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
                             LinkOption.NOFOLLOW_LINKS);
                     if (a.isRegularFile() && a.fileKey() != null) {
-                        out.add(new Sibling(p, Long.parseLong(suffix), a.fileKey()));
+                        out.add(new Sibling(p, number, a.fileKey(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
                     }
                 } catch (NoSuchFileException e) {
                     // rotated away while we listed: the next rotation finds it under its new number
@@ -342,6 +364,20 @@ public final class AuditLogFollower implements Closeable {
             return out;
         }
         return out;
+    }
+
+    /** {@code .1}, {@code -20261126}, {@code -2026-11-26_13}, {@code .20261126-1764115200}: see rotatedSiblings. */
+    static boolean isRotationSuffix(String rest) {
+        if (rest.length() < 2 || ".-_".indexOf(rest.charAt(0)) < 0 || !Character.isDigit(rest.charAt(1))) {
+            return false;
+        }
+        for (int i = 2; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String glob(String literal) {
@@ -364,16 +400,18 @@ public final class AuditLogFollower implements Closeable {
         return sb.toString();
     }
 
-    /** A numbered rotated file: {@code PATH.number}, identified by its inode. */
+    /** A rotated file, identified by its inode; {@code number} is N of {@code PATH.N}, or -1 for other names. */
     private static final class Sibling {
         final Path path;
         final long number;
         final Object key;
+        final long modifiedNanos;
 
-        Sibling(Path path, long number, Object key) {
+        Sibling(Path path, long number, Object key, long modifiedNanos) {
             this.path = path;
             this.number = number;
             this.key = key;
+            this.modifiedNanos = modifiedNanos;
         }
     }
 

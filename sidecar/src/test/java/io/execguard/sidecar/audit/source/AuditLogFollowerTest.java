@@ -1,6 +1,7 @@
 package io.execguard.sidecar.audit.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -319,6 +322,54 @@ class AuditLogFollowerTest {
                                           // nothing says they follow what was read, so they are not guessed at
             assertEquals(want, lines);
             assertEquals(1, f.possibleLosses(), "the loss is counted, not silent");
+        }
+    }
+
+    /** logrotate with {@code dateext}: the live file is renamed to a dated name and a new one is created. */
+    private static Path dateRotate(Path log, String suffix, long modifiedSeconds) throws IOException {
+        Path to = log.resolveSibling(log.getFileName() + suffix);
+        Files.move(log, to, StandardCopyOption.ATOMIC_MOVE);
+        Files.setLastModifiedTime(to, FileTime.from(modifiedSeconds, TimeUnit.SECONDS));
+        return to;
+    }
+
+    @ParameterizedTest(name = "modification times {0}")
+    @ValueSource(strings = {"distinct", "equal"})
+    void severalDateextRotationsBetweenTwoPollsLoseAndRepeatNothing(String times) throws IOException {
+        Path log = dir.resolve("audit.log");
+        append(log.resolveSibling("audit.log-2026112500"), 900, 902); // rotated before the follower started
+        append(log.resolveSibling("audit.log.bak"), 800, 802);         // not a rotation: never read
+        append(log, 0, 3);
+        try (AuditLogFollower f = new AuditLogFollower(log, true, sink)) {
+            f.poll();
+            long t = 1_764_115_200L;
+            boolean distinct = "distinct".equals(times);
+            append(log, 3, 5);
+            // Names chosen so that only the modification times give the right order when they differ.
+            dateRotate(log, distinct ? "-2026112623" : "-2026112601", t);
+            append(log, 5, 7);
+            dateRotate(log, distinct ? "-2026112610" : "-2026112602", distinct ? t + 1 : t);
+            append(log, 7, 9);
+            dateRotate(log, distinct ? "-2026112605" : "-2026112603", distinct ? t + 2 : t);
+            append(log.resolveSibling("audit.log-2026112603.gz"), 700, 701); // compressed: never read
+            append(log.resolveSibling("audit.log.lock"), 600, 601);
+            append(log, 9, 10);
+            f.poll();
+            f.poll();
+            assertEquals(expected(0, 10), lines, "every line once, in order");
+            assertEquals(1, f.rotations());
+            assertEquals(0, f.possibleLosses());
+        }
+    }
+
+    @Test
+    void rotatedNamesAreNumberedOrDatedAndNeverCompressed() {
+        for (String yes : new String[] {".1", ".12", "-20261126", "-20261126-1764115200", ".2026-11-26", "_20261126"}) {
+            assertTrue(AuditLogFollower.isRotationSuffix(yes), yes);
+        }
+        for (String no : new String[] {"", ".", ".gz", ".1.gz", "-20261126.gz", ".bak", ".lock", "x1", "-", ".1a",
+                "-20261126.xz", ".swp"}) {
+            assertFalse(AuditLogFollower.isRotationSuffix(no), no);
         }
     }
 }
