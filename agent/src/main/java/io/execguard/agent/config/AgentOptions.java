@@ -1,6 +1,7 @@
 package io.execguard.agent.config;
 
 import io.execguard.core.event.output.OutputSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,27 +16,40 @@ import java.util.Map;
  * <pre>mode=enforce,output=file:/var/log/execguard.json,explain=false,deny=shell-fallback|path:/opt/x/*</pre>
  * Keys and their variables: {@code mode} ({@code EXECGUARD_MODE}: observe, enforce), {@code output}
  * ({@code EXECGUARD_OUTPUT}: stderr, stdout, file:PATH), {@code explain} ({@code EXECGUARD_EXPLAIN}: true, false),
- * {@code deny} ({@code EXECGUARD_DENY}). Enforce mode without a deny option denies the shell fallback. Immutable.
+ * {@code deny} ({@code EXECGUARD_DENY}), {@code recheck} ({@code EXECGUARD_RECHECK}: how long a program whose
+ * check passed is trusted before its file is looked at again, {@code 0}, {@code 250ms}, {@code 1s}; at most
+ * {@link #MAX_RECHECK}). Enforce mode without a deny option denies the shell fallback. Immutable.
  */
 public final class AgentOptions {
     private static final String ENV_PREFIX = "EXECGUARD_";
-    private static final String[] KEYS = {"mode", "output", "explain", "deny"};
+    private static final String[] KEYS = {"mode", "output", "explain", "deny", "recheck"};
+    private static final String KEY_LIST = "keys: mode, output, explain, deny, recheck";
+    /** Observe mode's default: a healthy program exec'd in a loop costs one look at its file a second. */
+    public static final Duration OBSERVE_RECHECK = Duration.ofSeconds(1);
+    /** The longest {@code recheck} accepted: beyond it a replaced file would go unnoticed for too long. */
+    public static final Duration MAX_RECHECK = Duration.ofMinutes(1);
 
     private final Mode mode;
     private final OutputSpec output;
     private final boolean explain;
     private final List<DenyRule> deny;
+    private final Duration recheck;
 
-    private AgentOptions(Mode mode, OutputSpec output, boolean explain, List<DenyRule> deny) {
+    private AgentOptions(Mode mode, OutputSpec output, boolean explain, List<DenyRule> deny, Duration recheck) {
         this.mode = mode;
         this.output = output;
         this.explain = explain;
         this.deny = Collections.unmodifiableList(new ArrayList<>(deny));
+        this.recheck = recheck;
     }
 
-    /** Observe mode, events to stderr, explanations on, shell fallback denied once enforce mode is chosen. */
+    /**
+     * Observe mode, events to stderr, explanations on, shell fallback denied once enforce mode is chosen, a healthy
+     * program re-checked at most once a second.
+     */
     public static AgentOptions defaults() {
-        return new AgentOptions(Mode.OBSERVE, OutputSpec.stderr(), true, List.of(DenyRule.shellFallback()));
+        return new AgentOptions(Mode.OBSERVE, OutputSpec.stderr(), true, List.of(DenyRule.shellFallback()),
+                OBSERVE_RECHECK);
     }
 
     /**
@@ -55,7 +69,7 @@ public final class AgentOptions {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
                     throw new InvalidOptionException("invalid option '" + pair + "': expected key=value "
-                            + "(keys: mode, output, explain, deny)");
+                            + "(" + KEY_LIST + ")");
                 }
                 int i = indexOf(pair.substring(0, eq).trim());
                 values[i] = pair.substring(eq + 1).trim();
@@ -63,8 +77,9 @@ public final class AgentOptions {
             }
         }
         try {
-            return new AgentOptions(parseMode(values[0]), parseOutput(values[1]), parseBoolean("explain", values[2]),
-                    parseDeny(values[3]));
+            Mode mode = parseMode(values[0]);
+            return new AgentOptions(mode, parseOutput(values[1]), parseBoolean("explain", values[2]),
+                    parseDeny(values[3]), parseRecheck(values[4], mode));
         } catch (InvalidOptionException e) {
             throw withSource(e, values, fromEnv);
         }
@@ -90,7 +105,7 @@ public final class AgentOptions {
                 return i;
             }
         }
-        throw new InvalidOptionException("unknown option '" + key + "' (keys: mode, output, explain, deny)");
+        throw new InvalidOptionException("unknown option '" + key + "' (" + KEY_LIST + ")");
     }
 
     private static Mode parseMode(String value) throws InvalidOptionException {
@@ -138,6 +153,36 @@ public final class AgentOptions {
         return rules;
     }
 
+    /**
+     * {@code 0}, or a whole number of milliseconds ({@code 250ms}) or seconds ({@code 1s}), at most
+     * {@link #MAX_RECHECK}. Unset: {@link #OBSERVE_RECHECK} in observe mode; 0 in enforce mode, whose refusals must
+     * not rest on what a file was up to a second ago.
+     */
+    private static Duration parseRecheck(String value, Mode mode) throws InvalidOptionException {
+        if (value == null) {
+            return mode == Mode.ENFORCE ? Duration.ZERO : OBSERVE_RECHECK;
+        }
+        String expected = "': expected 0, or a duration such as 250ms or 1s, at most " + MAX_RECHECK.toSeconds() + "s";
+        Duration d;
+        try {
+            if ("0".equals(value)) {
+                d = Duration.ZERO;
+            } else if (value.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            } else if (value.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+            } else {
+                throw new InvalidOptionException("invalid recheck '" + value + expected);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidOptionException("invalid recheck '" + value + expected);
+        }
+        if (d.isNegative() || d.compareTo(MAX_RECHECK) > 0) {
+            throw new InvalidOptionException("invalid recheck '" + value + expected);
+        }
+        return d;
+    }
+
     public Mode mode() {
         return mode;
     }
@@ -154,6 +199,14 @@ public final class AgentOptions {
     /** The policies enforce mode applies; observe mode reports what they would have refused. */
     public List<DenyRule> deny() {
         return deny;
+    }
+
+    /**
+     * How long a program whose check found nothing to report is trusted before its file is looked at again; zero
+     * means every exec looks. A failed exec is always diagnosed afresh.
+     */
+    public Duration recheck() {
+        return recheck;
     }
 
     /** True when a rule of {@code kind} is configured. */
@@ -173,6 +226,13 @@ public final class AgentOptions {
             d.append(d.length() == 0 ? "" : "|").append(r);
         }
         return "mode=" + mode.name().toLowerCase(Locale.ROOT) + ",output=" + output + ",explain=" + explain
-                + ",deny=" + (d.length() == 0 ? "none" : d);
+                + ",deny=" + (d.length() == 0 ? "none" : d) + ",recheck=" + formatRecheck(recheck);
+    }
+
+    private static String formatRecheck(Duration d) {
+        if (d.isZero()) {
+            return "0";
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

@@ -64,20 +64,24 @@ final class Diagnoser {
      * precheck cleared it or the file cannot be stat'ed (the exec then fails by itself, with its own error).
      */
     Optional<Diagnosis> diagnoseIfSuspect(Path path) {
+        return check(path).suspect();
+    }
+
+    /** As {@link #diagnoseIfSuspect}, also telling whether a clearance rests on a settled, cached verdict. */
+    Verdict check(Path path) {
         FileKey key = FileKey.of(path);
         if (key == null) {
-            return Optional.empty();
+            return Verdict.UNSETTLED;
         }
         Cleared known = cleared.get(key);
         if (known != null && known.stillHolds(path, clock.getAsLong())) {
-            return Optional.empty();
+            return Verdict.SETTLED;
         }
         Optional<EnoexecPrecheck.Clearance> clearance = EnoexecPrecheck.clear(path);
         if (!clearance.isPresent()) {
-            return Optional.of(diagnose(path.toString(), "/"));
+            return new Verdict(Optional.of(diagnose(path.toString(), "/")), false);
         }
-        remember(key, path, clearance.get());
-        return Optional.empty();
+        return remember(key, path, clearance.get()) ? Verdict.SETTLED : Verdict.UNSETTLED;
     }
 
     /** Number of cached clearances (for tests). */
@@ -85,12 +89,15 @@ final class Diagnoser {
         return cleared.size();
     }
 
-    /** Caches a clearance whose file (and interpreter) is known not to have changed around the read. */
-    private void remember(FileKey key, Path path, EnoexecPrecheck.Clearance clearance) {
+    /**
+     * Caches a clearance whose file (and interpreter) is known not to have changed around the read; false when it
+     * did or may have (changed within the racy window), so it is not cached.
+     */
+    private boolean remember(FileKey key, Path path, EnoexecPrecheck.Clearance clearance) {
         long now = clock.getAsLong();
         Settled file = Settled.of(path, key, now);
         if (file == null) {
-            return;
+            return false;
         }
         Settled interpreter = null;
         if (clearance.interpreter().isPresent()) {
@@ -98,13 +105,14 @@ final class Diagnoser {
             // Read after the precheck read it: a change in between has a ctime of about now, so it is not cached.
             interpreter = Settled.of(p, FileKey.of(p), now);
             if (interpreter == null) {
-                return;
+                return false;
             }
         }
         if (cleared.size() >= MAX_ENTRIES) {
             cleared.clear();
         }
         cleared.put(key, new Cleared(file, interpreter, now));
+        return true;
     }
 
     /** The verdict on {@code path} (absolute, or relative to {@code cwd}), whether or not it exists; not cached. */
@@ -124,6 +132,33 @@ final class Diagnoser {
             }
         }
         return e;
+    }
+
+    /**
+     * The answer for one file: a suspect's diagnosis, or a clearance that is {@link #settled} (the file has not
+     * changed for a while and its verdict is cached) or not (the file changed recently, or could not be stat'ed).
+     */
+    static final class Verdict {
+        static final Verdict SETTLED = new Verdict(Optional.empty(), true);
+        static final Verdict UNSETTLED = new Verdict(Optional.empty(), false);
+
+        private final Optional<Diagnosis> suspect;
+        private final boolean settled;
+
+        private Verdict(Optional<Diagnosis> suspect, boolean settled) {
+            this.suspect = suspect;
+            this.settled = settled;
+        }
+
+        /** The engine's verdict when the kernel may refuse the file with ENOEXEC. */
+        Optional<Diagnosis> suspect() {
+            return suspect;
+        }
+
+        /** Cleared, and the clearance rests on a file that has not changed recently. */
+        boolean settled() {
+            return settled;
+        }
     }
 
     /** A file whose key and ctime were read after its content, and whose last change is old enough to trust. */

@@ -24,8 +24,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +36,19 @@ import java.util.function.Supplier;
  * observe mode, refused in enforce mode) and applies the path and world-writable deny rules. After a failure:
  * diagnoses the file, attaches the explanation to the application's exception and reports {@code exec-failed}, or
  * {@code exec-blocked} when the failure is execguard's own refusal.
+ *
+ * <p>The success path - a healthy program - is what every exec pays. A command whose whole check found nothing to
+ * report on a settled file (see {@link Diagnoser}) is trusted for {@link AgentOptions#recheck()} without looking
+ * at its file again: no {@code stat}, no PATH search, no system call at all. A program exec'd in a loop therefore
+ * costs one look a second rather than one per exec. The price is a window: a file replaced within that time by one
+ * the kernel refuses with ENOEXEC is run through the shell fallback unreported (observe mode) until the window
+ * ends. Enforce mode looks at every exec unless told otherwise, and a failed exec is always diagnosed afresh and
+ * drops its command's trust.
  */
 final class ExecGuard {
+    /** Bound of the trusted-command map; when full it is cleared (one full check per exec at worst). */
+    private static final int MAX_TRUSTED = 4096;
+
     private final AgentOptions options;
     private final Diagnoser diagnoser;
     private final ExecutableResolver resolver;
@@ -46,9 +60,22 @@ final class ExecGuard {
     /** The refusal this thread just made, so that the failure hook reports it as blocked rather than failed. */
     private final ThreadLocal<Refusal> refusal = new ThreadLocal<>();
     private volatile AgentEventStream stream;
+    /** Commands (with their directory when one was given) whose check passed, and when ({@link #ticker}). */
+    private final Map<Object, Long> trusted = new ConcurrentHashMap<>();
+    private final long recheckNanos;
+    private final LongSupplier ticker;
 
     ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver,
               Supplier<Launcher> launcherFactory, ExecErrorFormat format, Supplier<AgentEventStream> streamFactory) {
+        this(options, diagnoser, resolver, launcherFactory, format, streamFactory, new NanoTicker());
+    }
+
+    /** With the monotonic clock, in nanoseconds, that trust is timed by. */
+    ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver,
+              Supplier<Launcher> launcherFactory, ExecErrorFormat format, Supplier<AgentEventStream> streamFactory,
+              LongSupplier ticker) {
+        this.recheckNanos = options.recheck().toNanos();
+        this.ticker = ticker;
         this.options = options;
         this.diagnoser = diagnoser;
         this.resolver = resolver;
@@ -71,9 +98,33 @@ final class ExecGuard {
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
     Throwable beforeStart(String[] cmdarray, String dir) {
+        return trusted(cmdarray, dir) ? null : check(cmdarray, dir);
+    }
+
+    /**
+     * True when {@code cmdarray[0]} (in {@code dir}) passed its check less than the recheck interval ago. The
+     * success path of every exec: it touches only this object's map and the clock, runs no code of the application
+     * (String and {@link CommandInDirectory} keys) and so needs no re-entry guard.
+     */
+    boolean trusted(String[] cmdarray, String dir) {
+        if (recheckNanos == 0 || cmdarray.length == 0) {
+            return false;
+        }
+        Object command = commandKey(cmdarray[0], dir);
+        Long since = command == null ? null : trusted.get(command);
+        return since != null && ticker.getAsLong() - since < recheckNanos;
+    }
+
+    /** The whole check before the fork: the exception to throw instead of starting {@code cmdarray}, or null. */
+    Throwable check(String[] cmdarray, String dir) {
         if (refusal.get() != null) {
             refusal.remove();
         }
+        Object command = recheckNanos > 0 ? commandKey(cmdarray[0], dir) : null;
+        if (command != null) {
+            trusted.remove(command); // due or unknown: trusted again only if this check passes
+        }
+        long checkedAt = command == null ? 0 : ticker.getAsLong();
         Optional<Path> resolved = resolver.resolve(cmdarray[0], dir);
         if (!resolved.isPresent()) {
             return null;
@@ -86,9 +137,15 @@ final class ExecGuard {
                 return refuse(file, Errno.EACCES, null, text, rule.get().toString());
             }
         }
-        Optional<Diagnosis> diagnosis = diagnoser.diagnoseIfSuspect(file);
-        if (!diagnosis.isPresent() || diagnosis.get().errno().orElse(null) != Errno.ENOEXEC
-                || !launcher().fallsBackToShell(true)) {
+        Diagnoser.Verdict verdict = diagnoser.check(file);
+        Optional<Diagnosis> diagnosis = verdict.suspect();
+        if (!diagnosis.isPresent()) {
+            if (command != null && verdict.settled()) {
+                trust(command, checkedAt);
+            }
+            return null;
+        }
+        if (diagnosis.get().errno().orElse(null) != Errno.ENOEXEC || !launcher().fallsBackToShell(true)) {
             return null;
         }
         Diagnosis d = diagnosis.get();
@@ -112,6 +169,9 @@ final class ExecGuard {
         }
         List<String> command = builder.command();
         String dir = builder.directory() == null ? null : builder.directory().toString();
+        if (!command.isEmpty() && command.get(0) != null) {
+            trusted.remove(commandKey(command.get(0), dir));
+        }
         if (r != null && thrown.getCause() == r.exception) {
             attach(thrown, r.explanation);
             emit(EventAction.EXEC_BLOCKED, command, dir, Optional.of(r.target), r.diagnosis, r.errno.name(),
@@ -131,6 +191,26 @@ final class ExecGuard {
         String code = Errno.ofNumber(errno.getAsInt()).map(Enum::name).orElse("errno " + errno.getAsInt());
         emit(EventAction.EXEC_FAILED, command, dir, resolved.map(Path::toString), Optional.of(d), code,
                 thrown.getMessage(), Optional.empty());
+    }
+
+    /** The key of a command in the trusted map: its name, with the directory it is started in when one is given. */
+    private static Object commandKey(String command, String dir) {
+        if (command == null) {
+            return null;
+        }
+        return dir == null ? command : new CommandInDirectory(command, dir);
+    }
+
+    private void trust(Object command, long at) {
+        if (trusted.size() >= MAX_TRUSTED) {
+            trusted.clear();
+        }
+        trusted.put(command, at);
+    }
+
+    /** Number of trusted commands (for tests). */
+    int trustedCommands() {
+        return trusted.size();
     }
 
     private Diagnosis diagnose(String command, Optional<Path> resolved, String dir) {
@@ -244,7 +324,39 @@ final class ExecGuard {
         }
     }
 
+    /** A command started in an explicit directory: a relative name means another file in another directory. */
+    private static final class CommandInDirectory {
+        private final String command;
+        private final String dir;
+
+        CommandInDirectory(String command, String dir) {
+            this.command = command;
+            this.dir = dir;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof CommandInDirectory)) {
+                return false;
+            }
+            CommandInDirectory other = (CommandInDirectory) o;
+            return command.equals(other.command) && dir.equals(other.dir);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * command.hashCode() + dir.hashCode();
+        }
+    }
+
     // Named suppliers rather than lambdas: this runs on the way to the first exec (see ExecInterceptor).
+
+    private static final class NanoTicker implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+    }
 
     private static final class HostEngine implements Supplier<DiagnosisEngine> {
         @Override

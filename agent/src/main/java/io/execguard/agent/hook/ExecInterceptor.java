@@ -40,13 +40,22 @@ public final class ExecInterceptor {
     }
 
     Throwable beforeStart(String[] cmdarray, String dir) {
+        ExecGuard g = guard;
+        try {
+            if (g != null && g.trusted(cmdarray, dir)) {
+                return null; // the success path: no re-entry guard needed, see ExecGuard.trusted
+            }
+        } catch (Throwable t) {
+            AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
+            return null;
+        }
         int[] d = depth.get();
         if (d[0] > 0) {
             return null;
         }
         d[0]++;
         try {
-            return guard().beforeStart(cmdarray, dir);
+            return guard().check(cmdarray, dir);
         } catch (Throwable t) {
             AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
             return null;

@@ -19,6 +19,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +38,22 @@ class ExecGuardTest {
         return new ExecGuard(o, new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin"),
                 ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher, ExecErrorFormat.LEGACY,
                 () -> started(AgentEventStream.start(OutputSpec.file(events))));
+    }
+
+    /** The monotonic time the guard of {@link #timedGuard} reads. */
+    private final AtomicLong ticks = new AtomicLong(1_000_000_000L);
+
+    /**
+     * A guard whose trust is timed by {@link #ticks}, and whose diagnoser sees every file as settled: its wall clock
+     * runs a minute ahead, so a file written by the test is past the racy window at once.
+     */
+    private ExecGuard timedGuard(String options, Launcher launcher) throws Exception {
+        AgentOptions o = AgentOptions.parse(options, Map.of());
+        Path events = dir.resolve("events.json");
+        Diagnoser diagnoser = new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin",
+                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) + TimeUnit.MINUTES.toNanos(1));
+        return new ExecGuard(o, diagnoser, ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher,
+                ExecErrorFormat.LEGACY, () -> started(AgentEventStream.start(OutputSpec.file(events))), ticks::get);
     }
 
     private synchronized AgentEventStream started(AgentEventStream stream) {
@@ -158,5 +176,83 @@ class ExecGuardTest {
         assertNull(g.beforeStart(new String[] {"true"}, null));
         assertNull(g.beforeStart(new String[] {"no-such-program-anywhere"}, null));
         assertTrue(Files.notExists(dir.resolve("events.json")), "no event, not even an output file");
+    }
+
+    /**
+     * A healthy program is trusted for the recheck interval: a replacement inside it goes unseen (the documented
+     * window), the first exec after it is looked at again and the shell fallback it would take is reported.
+     */
+    @Test
+    void aHealthyProgramIsTrustedUntilItsRecheckIsDue() throws Exception {
+        Path script = executable("tool.sh", "#!/bin/sh\nexit 0\n");
+        ExecGuard g = timedGuard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN"));
+        String[] cmd = {script.toString()};
+        assertNull(g.beforeStart(cmd, null));
+        assertEquals(1, g.trustedCommands());
+
+        Files.writeString(script, "echo no shebang, a different size\n");
+        ticks.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
+        assertNull(g.beforeStart(cmd, null));
+        assertTrue(Files.notExists(dir.resolve("events.json")), "inside the window the file is not looked at");
+
+        ticks.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        assertNull(g.beforeStart(cmd, null), "observe mode reports and lets the fallback happen");
+        assertEventLines(1);
+        assertTrue(Files.readString(dir.resolve("events.json")).contains("exec-shell-fallback"));
+        g.beforeStart(cmd, null);
+        assertEventLines(2);
+        assertEquals(0, g.trustedCommands(), "a suspect is reported on every exec, never trusted");
+    }
+
+    @Test
+    void enforceModeLooksAtEveryExecUnlessToldOtherwise() throws Exception {
+        Path script = executable("tool.sh", "#!/bin/sh\nexit 0\n");
+        Launcher glibc = Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN");
+        ExecGuard enforce = timedGuard("mode=enforce", glibc);
+        ExecGuard enforceTrusting = timedGuard("mode=enforce,recheck=250ms", glibc);
+        String[] cmd = {script.toString()};
+        assertNull(enforce.beforeStart(cmd, null));
+        assertNull(enforceTrusting.beforeStart(cmd, null));
+        assertEquals(0, enforce.trustedCommands());
+        assertEquals(1, enforceTrusting.trustedCommands());
+
+        Files.writeString(script, "echo no shebang\n");
+        assertEquals("error=8, Exec format error", enforce.beforeStart(cmd, null).getMessage(), "refused at once");
+        assertNull(enforceTrusting.beforeStart(cmd, null), "inside its window");
+        ticks.addAndGet(TimeUnit.MILLISECONDS.toNanos(250));
+        assertEquals("error=8, Exec format error", enforceTrusting.beforeStart(cmd, null).getMessage());
+    }
+
+    @Test
+    void aCommandIsTrustedPerDirectoryAndOnlyOnASettledFile() throws Exception {
+        executable("a/tool", "#!/bin/sh\nexit 0\n");
+        Path b = executable("b/tool", "#!/bin/sh\nexit 0\n");
+        ExecGuard g = timedGuard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN"));
+        assertNull(g.beforeStart(new String[] {"./tool"}, dir.resolve("a").toString()));
+        Files.writeString(b, "echo no shebang\n");
+        assertNull(g.beforeStart(new String[] {"./tool"}, dir.resolve("b").toString()));
+        assertEventLines(1);
+        assertTrue(Files.readString(dir.resolve("events.json")).contains(b.toString()), "b's own file was looked at");
+
+        // The real wall clock: a file written just now is inside the racy window, so its clearance is not trusted.
+        ExecGuard real = guard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN"));
+        Path fresh = executable("fresh.sh", "#!/bin/sh\nexit 0\n");
+        assertNull(real.beforeStart(new String[] {fresh.toString()}, null));
+        assertEquals(0, real.trustedCommands());
+    }
+
+    @Test
+    void aFailedExecIsDiagnosedAfreshAndDropsItsCommandsTrust() throws Exception {
+        Path script = executable("tool.sh", "#!/bin/sh\nexit 0\n");
+        ExecGuard g = timedGuard("", Launcher.of(Launcher.Libc.GLIBC, "POSIX_SPAWN"));
+        assertNull(g.beforeStart(new String[] {script.toString()}, null));
+        assertEquals(1, g.trustedCommands());
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        ProcessBuilder pb = new ProcessBuilder(script.toString());
+        IOException e = assertThrows(IOException.class, pb::start);
+        g.afterFailure(pb, e);
+        assertTrue(e.getSuppressed()[0].getMessage().contains("NO_EXECUTE_PERMISSION"),
+                e.getSuppressed()[0].getMessage());
+        assertEquals(0, g.trustedCommands());
     }
 }
