@@ -24,11 +24,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -39,16 +36,13 @@ import java.util.function.Supplier;
  *
  * <p>The success path - a healthy program - is what every exec pays. A command whose whole check found nothing to
  * report on a settled file (see {@link Diagnoser}) is trusted for {@link AgentOptions#recheck()} without looking
- * at its file again: no {@code stat}, no PATH search, no system call at all. A program exec'd in a loop therefore
- * costs one look a second rather than one per exec. The price is a window: a file replaced within that time by one
- * the kernel refuses with ENOEXEC is run through the shell fallback unreported (observe mode) until the window
- * ends. Enforce mode looks at every exec unless told otherwise, and a failed exec is always diagnosed afresh and
- * drops its command's trust.
+ * at its file again ({@link TrustedCommands}): no {@code stat}, no PATH search, no system call at all. A program
+ * exec'd in a loop therefore costs one look a second rather than one per exec. The price is a window: a file
+ * replaced within that time by one the kernel refuses with ENOEXEC is run through the shell fallback unreported
+ * (observe mode) until the window ends. Enforce mode looks at every exec unless told otherwise, and a failed exec
+ * is always diagnosed afresh and drops its command's trust.
  */
 final class ExecGuard {
-    /** Bound of the trusted-command map; when full it is cleared (one full check per exec at worst). */
-    private static final int MAX_TRUSTED = 4096;
-
     private final AgentOptions options;
     private final Diagnoser diagnoser;
     private final ExecutableResolver resolver;
@@ -60,22 +54,19 @@ final class ExecGuard {
     /** The refusal this thread just made, so that the failure hook reports it as blocked rather than failed. */
     private final ThreadLocal<Refusal> refusal = new ThreadLocal<>();
     private volatile AgentEventStream stream;
-    /** Commands (with their directory when one was given) whose check passed, and when ({@link #ticker}). */
-    private final Map<Object, Long> trusted = new ConcurrentHashMap<>();
-    private final long recheckNanos;
-    private final LongSupplier ticker;
+    private final TrustedCommands trusted;
 
     ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver,
               Supplier<Launcher> launcherFactory, ExecErrorFormat format, Supplier<AgentEventStream> streamFactory) {
-        this(options, diagnoser, resolver, launcherFactory, format, streamFactory, new NanoTicker());
+        this(options, diagnoser, resolver, launcherFactory, format, streamFactory,
+                new TrustedCommands(options.recheck(), null));
     }
 
-    /** With the monotonic clock, in nanoseconds, that trust is timed by. */
+    /** With the trusted commands the interceptor consults before calling {@link #check}. */
     ExecGuard(AgentOptions options, Diagnoser diagnoser, ExecutableResolver resolver,
               Supplier<Launcher> launcherFactory, ExecErrorFormat format, Supplier<AgentEventStream> streamFactory,
-              LongSupplier ticker) {
-        this.recheckNanos = options.recheck().toNanos();
-        this.ticker = ticker;
+              TrustedCommands trusted) {
+        this.trusted = trusted;
         this.options = options;
         this.diagnoser = diagnoser;
         this.resolver = resolver;
@@ -84,11 +75,11 @@ final class ExecGuard {
         this.streamFactory = streamFactory;
     }
 
-    static ExecGuard create(AgentOptions options) {
+    static ExecGuard create(AgentOptions options, TrustedCommands trusted) {
         String path = System.getenv("PATH");
         return new ExecGuard(options, new Diagnoser(new HostEngine(), path),
                 ExecutableResolver.forThisJvm(), new CurrentLauncher(), ExecErrorFormat.current(),
-                new EventStreamFactory(options));
+                new EventStreamFactory(options), trusted);
     }
 
     /** Runs the per-exec check once on the JVM's own launcher, so that its code is loaded before the first exec. */
@@ -98,21 +89,7 @@ final class ExecGuard {
 
     /** Returns the exception to throw instead of starting {@code cmdarray}, or null to let the JDK go ahead. */
     Throwable beforeStart(String[] cmdarray, String dir) {
-        return trusted(cmdarray, dir) ? null : check(cmdarray, dir);
-    }
-
-    /**
-     * True when {@code cmdarray[0]} (in {@code dir}) passed its check less than the recheck interval ago. The
-     * success path of every exec: it touches only this object's map and the clock, runs no code of the application
-     * (String and {@link CommandInDirectory} keys) and so needs no re-entry guard.
-     */
-    boolean trusted(String[] cmdarray, String dir) {
-        if (recheckNanos == 0 || cmdarray.length == 0) {
-            return false;
-        }
-        Object command = commandKey(cmdarray[0], dir);
-        Long since = command == null ? null : trusted.get(command);
-        return since != null && ticker.getAsLong() - since < recheckNanos;
+        return trusted.trusted(cmdarray, dir) ? null : check(cmdarray, dir);
     }
 
     /** The whole check before the fork: the exception to throw instead of starting {@code cmdarray}, or null. */
@@ -120,11 +97,8 @@ final class ExecGuard {
         if (refusal.get() != null) {
             refusal.remove();
         }
-        Object command = recheckNanos > 0 ? commandKey(cmdarray[0], dir) : null;
-        if (command != null) {
-            trusted.remove(command); // due or unknown: trusted again only if this check passes
-        }
-        long checkedAt = command == null ? 0 : ticker.getAsLong();
+        trusted.revoke(cmdarray[0], dir); // due or unknown: trusted again only if this check passes
+        long checkedAt = trusted.now();
         Optional<Path> resolved = resolver.resolve(cmdarray[0], dir);
         if (!resolved.isPresent()) {
             return null;
@@ -140,8 +114,8 @@ final class ExecGuard {
         Diagnoser.Verdict verdict = diagnoser.check(file);
         Optional<Diagnosis> diagnosis = verdict.suspect();
         if (!diagnosis.isPresent()) {
-            if (command != null && verdict.settled()) {
-                trust(command, checkedAt);
+            if (verdict.settled()) {
+                trusted.trust(cmdarray[0], dir, checkedAt);
             }
             return null;
         }
@@ -169,8 +143,8 @@ final class ExecGuard {
         }
         List<String> command = builder.command();
         String dir = builder.directory() == null ? null : builder.directory().toString();
-        if (!command.isEmpty() && command.get(0) != null) {
-            trusted.remove(commandKey(command.get(0), dir));
+        if (!command.isEmpty()) {
+            trusted.revoke(command.get(0), dir);
         }
         if (r != null && thrown.getCause() == r.exception) {
             attach(thrown, r.explanation);
@@ -191,21 +165,6 @@ final class ExecGuard {
         String code = Errno.ofNumber(errno.getAsInt()).map(Enum::name).orElse("errno " + errno.getAsInt());
         emit(EventAction.EXEC_FAILED, command, dir, resolved.map(Path::toString), Optional.of(d), code,
                 thrown.getMessage(), Optional.empty());
-    }
-
-    /** The key of a command in the trusted map: its name, with the directory it is started in when one is given. */
-    private static Object commandKey(String command, String dir) {
-        if (command == null) {
-            return null;
-        }
-        return dir == null ? command : new CommandInDirectory(command, dir);
-    }
-
-    private void trust(Object command, long at) {
-        if (trusted.size() >= MAX_TRUSTED) {
-            trusted.clear();
-        }
-        trusted.put(command, at);
     }
 
     /** Number of trusted commands (for tests). */
@@ -324,39 +283,7 @@ final class ExecGuard {
         }
     }
 
-    /** A command started in an explicit directory: a relative name means another file in another directory. */
-    private static final class CommandInDirectory {
-        private final String command;
-        private final String dir;
-
-        CommandInDirectory(String command, String dir) {
-            this.command = command;
-            this.dir = dir;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof CommandInDirectory)) {
-                return false;
-            }
-            CommandInDirectory other = (CommandInDirectory) o;
-            return command.equals(other.command) && dir.equals(other.dir);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * command.hashCode() + dir.hashCode();
-        }
-    }
-
     // Named suppliers rather than lambdas: this runs on the way to the first exec (see ExecInterceptor).
-
-    private static final class NanoTicker implements LongSupplier {
-        @Override
-        public long getAsLong() {
-            return System.nanoTime();
-        }
-    }
 
     private static final class HostEngine implements Supplier<DiagnosisEngine> {
         @Override

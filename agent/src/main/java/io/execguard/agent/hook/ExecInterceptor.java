@@ -14,10 +14,13 @@ import java.util.function.BiFunction;
 public final class ExecInterceptor {
     private final AgentOptions options;
     private final ThreadLocal<int[]> depth = new Depth();
+    /** Created here, on the installer thread, beside this object: the success path touches both. */
+    private final TrustedCommands trusted;
     private volatile ExecGuard guard;
 
     public ExecInterceptor(AgentOptions options) {
         this.options = options;
+        this.trusted = new TrustedCommands(options.recheck(), null);
     }
 
     /** The hook run before the fork: returns the exception to throw instead of starting, or null. */
@@ -40,10 +43,9 @@ public final class ExecInterceptor {
     }
 
     Throwable beforeStart(String[] cmdarray, String dir) {
-        ExecGuard g = guard;
         try {
-            if (g != null && g.trusted(cmdarray, dir)) {
-                return null; // the success path: no re-entry guard needed, see ExecGuard.trusted
+            if (trusted.trusted(cmdarray, dir)) {
+                return null; // the success path: no re-entry guard needed, see TrustedCommands
             }
         } catch (Throwable t) {
             AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
@@ -85,7 +87,7 @@ public final class ExecInterceptor {
             synchronized (this) {
                 g = guard;
                 if (g == null) {
-                    g = ExecGuard.create(options);
+                    g = ExecGuard.create(options, trusted);
                     guard = g;
                 }
             }

@@ -53,7 +53,8 @@ class ExecGuardTest {
         Diagnoser diagnoser = new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin",
                 () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) + TimeUnit.MINUTES.toNanos(1));
         return new ExecGuard(o, diagnoser, ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher,
-                ExecErrorFormat.LEGACY, () -> started(AgentEventStream.start(OutputSpec.file(events))), ticks::get);
+                ExecErrorFormat.LEGACY, () -> started(AgentEventStream.start(OutputSpec.file(events))),
+                new TrustedCommands(o.recheck(), ticks::get));
     }
 
     private synchronized AgentEventStream started(AgentEventStream stream) {
