@@ -9,14 +9,16 @@
 #   hello  hello world (bench/agent/AgentBench.java hello) start-up, hyperfine median
 #   heap   used heap / RSS after start-up, one exec and a full GC (AgentBench heap), median of ROUNDS
 #   spawn  overhead per spawn on the success path: bench/agent/SpawnOverhead.java - SPAWN_ROUNDS rounds, each a
-#          fresh JVM per configuration in rotating order, SPAWNS x /bin/true after WARMUP discarded spawns; wall,
+#          fresh JVM per configuration (and the empty agent) in rotating order, SPAWNS x /bin/true after WARMUP discarded spawns; wall,
 #          JVM CPU and spawning-thread CPU per spawn in microseconds, medians with spread, and what each agent adds
 #          as the median of paired per-round differences with a 95 % confidence interval
 #   mvn    Maven itself (the mvn on PATH, offline) running a small build whose antrun step execs /bin/true and sh
-#          EXECS times: wall time (hyperfine median) and peak RSS of the whole mvn JVM (GNU time)
+#          EXECS times: wall time and peak RSS of the whole mvn JVM (GNU time), MVN_RUNS rounds, each running
+#          every configuration once in rotating order (so drift of the machine hits all alike), medians; also an
+#          agent that does nothing (bench/agent/EmptyAgent.java), the floor any -javaagent pays
 # Target (issue 9): execguard adds under a tenth of what the OpenTelemetry agent adds.
 # Usage: bench/agent-vs-otel.sh            env: OTEL_VERSION (default 2.20.1), RUNS (hyperfine runs, default 20),
-#        MVN_RUNS (default 5), ROUNDS (heap repetitions, default 5), SPAWN_ROUNDS (default 15), SPAWNS (default
+#        MVN_RUNS (default 10), ROUNDS (heap repetitions, default 5), SPAWN_ROUNDS (default 15), SPAWNS (default
 #        2000), WARMUP (default 1000), EXECS (default 20), PARTS, JAVA_HOME (the JDK to measure; default: java on PATH)
 # Prints Markdown tables, the machine and its load before and after. Numbers from a loaded machine are not final.
 set -euo pipefail
@@ -24,7 +26,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 otel_version="${OTEL_VERSION:-2.20.1}"
 runs="${RUNS:-20}"
-mvn_runs="${MVN_RUNS:-5}"
+mvn_runs="${MVN_RUNS:-10}"
 rounds="${ROUNDS:-5}"
 spawn_rounds="${SPAWN_ROUNDS:-15}"
 spawns="${SPAWNS:-2000}"
@@ -52,7 +54,12 @@ trap 'rm -rf "$work"' EXIT
 "$javac" -d "$work" bench/agent/AgentBench.java
 
 otel_opts="-javaagent:$otel -Dotel.traces.exporter=none -Dotel.metrics.exporter=none -Dotel.logs.exporter=none"
-declare -A opts=([baseline]="" [execguard]="-javaagent:$jar" [otel]="$otel_opts")
+declare -A opts=([baseline]="" [execguard]="-javaagent:$jar" [otel]="$otel_opts" [empty]="-javaagent:$work/empty-agent.jar")
+# An agent that does nothing (bench/agent/EmptyAgent.java): the floor any -javaagent pays, for reference.
+mkdir -p "$work/empty-agent"
+"$javac" -d "$work/empty-agent" bench/agent/EmptyAgent.java
+printf 'Premain-Class: EmptyAgent\n' > "$work/empty-agent.mf"
+"${JAVA_HOME:+$JAVA_HOME/bin/}jar" cfm "$work/empty-agent.jar" "$work/empty-agent.mf" -C "$work/empty-agent" .
 configs=(baseline execguard otel)
 
 # A small Maven build that execs tools: antrun runs /bin/true and sh EXECS times each (through ProcessBuilder).
@@ -112,24 +119,31 @@ if part spawn; then
   echo "load before the spawn rounds: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   "$java" bench/agent/SpawnOverhead.java --java "$java" --cp "$work" --rounds "$spawn_rounds" --spawns "$spawns" \
     --warmup "$warmup" --ratio execguard/otel baseline= "execguard=${opts[execguard]}" "otel=${opts[otel]}" \
+    "empty-agent=${opts[empty]}" \
     > "$work/spawn.md"
 fi
 
-# 4. Maven running a build that execs 2 x EXECS tools
+# 4. Maven running a build that execs 2 x EXECS tools; rounds of every configuration in rotating order
 if part mvn; then
-  hf=()
-  for c in "${configs[@]}"; do hf+=(-n "mvn-$c" "env MAVEN_OPTS='${opts[$c]}' mvn -B -q -o -f $work/mvnapp/pom.xml validate"); done
-  hyperfine --warmup 1 --runs "$mvn_runs" --export-json "$work/mvn.json" "${hf[@]}" >&2
-  read -r m_base m_eg m_ot < <(python3 -c "import json; r=json.load(open('$work/mvn.json'))['results']; print(*(round(x['median']*1000,1) for x in r))")
-  for c in "${configs[@]}"; do
-    vals=""
-    for ((i = 0; i < mvn_runs; i++)); do
-      MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%M' -o "$work/rss" mvn -B -q -o -f "$work/mvnapp/pom.xml" validate \
-        > /dev/null 2>&1
-      vals+="$(tail -1 "$work/rss")"$'\n'
+  mvn_configs=("${configs[@]}" empty)
+  MAVEN_OPTS="" mvn -B -q -o -f "$work/mvnapp/pom.xml" validate > /dev/null 2>&1 # warm-up: page cache
+  declare -A mwall mrsskb
+  for ((i = 0; i < mvn_runs; i++)); do
+    n=${#mvn_configs[@]}
+    for ((k = 0; k < n; k++)); do
+      c=${mvn_configs[$(((i + k) % n))]}
+      MAVEN_OPTS="${opts[$c]}" /usr/bin/time -f '%e %M' -o "$work/mvn.time" \
+        mvn -B -q -o -f "$work/mvnapp/pom.xml" validate > /dev/null 2>&1
+      read -r wall kb < <(tail -1 "$work/mvn.time")
+      mwall[$c]+="$wall"$'\n'; mrsskb[$c]+="$kb"$'\n'
     done
-    mrss[$c]=$(printf '%s' "$vals" | median)
   done
+  declare -A mw
+  for c in "${mvn_configs[@]}"; do
+    mw[$c]=$(printf '%s' "${mwall[$c]}" | median | awk '{printf "%.1f", $1 * 1000}')
+    mrss[$c]=$(printf '%s' "${mrsskb[$c]}" | median)
+  done
+  m_base=${mw[baseline]}; m_eg=${mw[execguard]}; m_ot=${mw[otel]}
 fi
 
 python3 - "$h_base" "$h_eg" "$h_ot" "${heap_m[baseline]}" "${heap_m[execguard]}" "${heap_m[otel]}" \
@@ -142,7 +156,7 @@ rows = [
     ("hello world start-up (ms, hyperfine median)", v[0:3]),
     ("used heap after start-up + 1 exec + GC (MiB)", [x / 1048576 for x in v[3:6]]),
     ("RSS of the same JVM (MiB)", [x / 1024 for x in v[6:9]]),
-    ("mvn build exec'ing %d tools: wall (ms, median)" % (2 * int(execs)), v[9:12]),
+    ("mvn build exec'ing %d tools: wall (ms, median of interleaved rounds)" % (2 * int(execs)), v[9:12]),
     ("mvn build: peak RSS (MiB, GNU time)", [x / 1024 for x in v[12:15]]),
 ]
 rows = [(name, values) for name, values in rows if not any(math.isnan(x) for x in values)]
@@ -154,6 +168,12 @@ for name, (b, e, o) in rows:
     ratio = "%.2f" % (de / do) if do > 0 else "n/a (OTel adds nothing here)"
     print("| %s | %.1f | %.1f | %+.1f | %.1f | %+.1f | %s |" % (name, b, e, de, o, do, ratio))
 PY
+if part mvn; then
+  echo
+  echo "For reference, an agent that does nothing (bench/agent/EmptyAgent.java) in the same mvn rounds: wall" \
+    "${mw[empty]} ms ($(awk "BEGIN {printf \"%+.1f\", ${mw[empty]} - ${mw[baseline]}}") ms), peak RSS" \
+    "$(awk "BEGIN {printf \"%.1f\", ${mrss[empty]} / 1024}") MiB ($(awk "BEGIN {printf \"%+.1f\", (${mrss[empty]} - ${mrss[baseline]}) / 1024}") MiB)"
+fi
 if part spawn; then
   echo
   echo "Spawn overhead on the success path (bench/agent/SpawnOverhead.java):"
