@@ -8,16 +8,20 @@ import io.execguard.core.event.pipeline.EventPipeline;
 import io.execguard.core.fs.HostFileTree;
 import io.execguard.core.hash.FileHasher;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import javax.management.ObjectName;
 
 /**
- * The agent's end of the shared event pipeline: a bounded, never-blocking queue drained by one daemon thread into
- * the configured output. Drops (queue full, output unavailable) are counted and reported at most once a minute as
- * one line on stderr, and readable at any time over JMX ({@link AgentEventsMXBean}); queued events are written when
- * the JVM exits.
+ * The agent's end of the shared event pipeline: a bounded queue drained by one daemon thread into the configured
+ * output. A thread reporting an exec never waits unless the queue is full; then it waits up to
+ * {@link #OVERFLOW_WAIT} for room. Drops (queue still full, output unavailable) are counted and reported at most
+ * once a minute as one line on stderr, and readable at any time over JMX ({@link AgentEventsMXBean}); queued events
+ * are written when the JVM exits.
  */
 public final class AgentEventStream implements AgentEventsMXBean {
     static final String OBJECT_NAME = "io.execguard:type=AgentEvents";
+    /** How long a thread reporting an exec waits for room in a full event queue before the event is dropped. */
+    static final Duration OVERFLOW_WAIT = Duration.ofMillis(200);
 
     private final EventPipeline pipeline;
 
@@ -32,6 +36,10 @@ public final class AgentEventStream implements AgentEventsMXBean {
                 .enricher(new FileHashEnricher(HostFileTree.root(), FileHasher.withDefaults()))
                 .dropReporter((delta, total) -> System.err.println("execguard: dropped " + delta
                         + " events since the last report (" + total + " in total)"))
+                // A thread whose exec failed waits (at most this long) for room rather than lose its event when the
+                // output falls behind, e.g. 64 threads failing execs on 2 cores: the writer thread's share of the CPU
+                // is then too small for it to keep up. Healthy execs never get here.
+                .overflowWait(OVERFLOW_WAIT)
                 .threadName("execguard-events")
                 .start()
                 .closeOnShutdown();

@@ -70,21 +70,22 @@ class ConcurrencySoakIT {
 
         Map<String, long[]> counts = counts(with.stdout);
         List<JsonNode> all = Events.read(events);
+        String agentSaid = "; the agent said: " + lines(with.stderr, "execguard:");
         long expected = 0;
         for (Fixture f : List.of(eacces, enoent, loader, crlf)) {
             long[] c = counts.get(f.path.toString());
             assertEquals(c[0], c[1], f + ": every exec of it throws");
-            assertEquals(c[1], count(Events.about(all, f.path), "exec-failed"), f + ": one event per failure");
+            assertEquals(c[1], count(Events.about(all, f.path), "exec-failed"), f + ": one event per failure" + agentSaid);
             expected += c[1];
         }
         for (Fixture f : List.of(fallback, arch)) {
             long[] c = counts.get(f.path.toString());
             assertEquals(0, c[1], f + ": glibc's JVM falls back to /bin/sh, nothing is thrown");
-            assertEquals(c[0], count(Events.about(all, f.path), "exec-shell-fallback"), f + ": one event each");
+            assertEquals(c[0], count(Events.about(all, f.path), "exec-shell-fallback"), f + ": one event each" + agentSaid);
             expected += c[0];
         }
         assertEquals(0, counts.get("/bin/true")[1]);
-        assertEquals(expected, all.size(), "no event lost, none twice, nothing else");
+        assertEquals(expected, all.size(), "no event lost, none twice, nothing else" + agentSaid);
         assertTrue(counts.get("/bin/true")[0] > 0, "the healthy binary ran");
         System.out.println("soak " + threads + " threads x " + millis + " ms on JDK " + jdk + ": "
                 + counts.values().stream().mapToLong(c -> c[0]).sum() + " execs, " + all.size() + " events");

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #offer} is lock-free: a counter reserves a slot (compare-and-set), a
  * {@link ConcurrentLinkedQueue} takes the event, and the writer is woken with {@link LockSupport#unpark} only if
  * it sleeps. No monitor or {@code java.util.concurrent} lock is ever taken on the producing thread, so a slow or
- * stuck sink cannot block it: when the queue is full the event is dropped and counted. Every offered event is
+ * stuck sink cannot block it: when the queue is full the event is dropped and counted - at once by default, or
+ * after waiting up to {@link Builder#overflowWait} for room, for a producer that would rather be slowed down than
+ * lose events while the writer catches up (the only case in which {@code offer} waits). Every offered event is
  * eventually either written or counted as dropped ({@link #stats()}); drops are reported to a
  * {@link DropReporter} once per interval, by default a WARN on logger {@value #LOGGER_NAME}.
  */
@@ -41,6 +43,7 @@ public final class EventPipeline implements AutoCloseable {
     private final DropReporter dropReporter;
     private final long reportIntervalNanos;
     private final Duration closeTimeout;
+    private final long overflowWaitNanos;
 
     private final ConcurrentLinkedQueue<ExecEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -49,6 +52,9 @@ public final class EventPipeline implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final Thread thread;
 
+    /** Producers waiting for room ({@link Builder#overflowWait}); the writer signals {@link #room} only then. */
+    private final Object room = new Object();
+    private volatile int waitingForRoom;
     private volatile boolean writerIdle;
     private volatile boolean closed;
     private volatile boolean terminated;
@@ -66,6 +72,7 @@ public final class EventPipeline implements AutoCloseable {
         this.dropReporter = b.dropReporter;
         this.reportIntervalNanos = b.reportInterval.toNanos();
         this.closeTimeout = b.closeTimeout;
+        this.overflowWaitNanos = b.overflowWait.toNanos();
         this.thread = new Thread(this::run, b.threadName);
         this.thread.setDaemon(true);
     }
@@ -75,15 +82,16 @@ public final class EventPipeline implements AutoCloseable {
     }
 
     /**
-     * Queues {@code event} for writing, or drops and counts it when the queue is full or the pipeline closed.
-     * Never blocks and never throws for a full queue.
+     * Queues {@code event} for writing, or drops and counts it when the queue is full or the pipeline closed. With
+     * the default {@link Builder#overflowWait} of zero it never blocks; otherwise an offer into a full queue waits
+     * up to that long for the writer to make room. Never throws for a full queue.
      *
      * @return true if queued, false if dropped
      */
     public boolean offer(ExecEvent event) {
         Objects.requireNonNull(event, "event");
         offered.increment();
-        if (closed || !reserveSlot()) {
+        if (closed || !reserveSlot() && (overflowWaitNanos == 0 || !awaitSlot())) {
             dropped.increment();
             return false;
         }
@@ -108,6 +116,46 @@ public final class EventPipeline implements AutoCloseable {
             }
             if (queued.compareAndSet(n, n + 1)) {
                 return true;
+            }
+        }
+    }
+
+    /** Waits, up to the overflow wait, until a slot is reserved; false when the time is up or the pipeline closed. */
+    private boolean awaitSlot() {
+        long deadline = System.nanoTime() + overflowWaitNanos;
+        synchronized (room) {
+            waitingForRoom++;
+            try {
+                while (!closed) {
+                    if (reserveSlot()) {
+                        return true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    // Timed: the writer signals once per event it takes, and a producer that did not wait may
+                    // take the slot first; waking now and then also bounds a missed signal.
+                    room.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 10)));
+                }
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                waitingForRoom--;
+            }
+        }
+    }
+
+    private void signalRoom(boolean all) {
+        if (waitingForRoom > 0) {
+            synchronized (room) {
+                if (all) {
+                    room.notifyAll();
+                } else {
+                    room.notify();
+                }
             }
         }
     }
@@ -146,6 +194,7 @@ public final class EventPipeline implements AutoCloseable {
      */
     public boolean close(Duration timeout) {
         closed = true;
+        signalRoom(true);
         LockSupport.unpark(thread);
         boolean finished = join(timeout);
         terminated = true;
@@ -198,6 +247,7 @@ public final class EventPipeline implements AutoCloseable {
                 continue;
             }
             queued.decrementAndGet();
+            signalRoom(false);
             writeOne(event);
             maybeReportDrops(false);
         }
@@ -288,6 +338,7 @@ public final class EventPipeline implements AutoCloseable {
         private DropReporter dropReporter = EventPipeline::logDrops;
         private Duration reportInterval = Duration.ofMinutes(1);
         private Duration closeTimeout = Duration.ofSeconds(2);
+        private Duration overflowWait = Duration.ZERO;
         private String threadName = "execguard-events";
 
         private Builder() {
@@ -340,6 +391,20 @@ public final class EventPipeline implements AutoCloseable {
         /** How long {@link #close()} waits for queued events (default 2 seconds). */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How long an offer into a full queue waits for the writer to make room before it drops the event (default
+         * zero: drop at once, never wait). Only the producer that finds the queue full waits, so the cost of an
+         * output slower than the events falls on the threads producing them, and nothing is lost while the writer
+         * catches up; a stuck output still costs each event at most this long.
+         */
+        public Builder overflowWait(Duration wait) {
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("overflow wait must not be negative: " + wait);
+            }
+            this.overflowWait = wait;
             return this;
         }
 

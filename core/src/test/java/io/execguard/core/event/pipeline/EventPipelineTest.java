@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class EventPipelineTest {
@@ -93,8 +94,89 @@ class EventPipelineTest {
         pipeline.close();
     }
 
+    /**
+     * With an overflow wait, producers that find the queue full wait for room instead of dropping: many producers
+     * against a capacity of 2 and a slow sink lose nothing, and the producers did wait (they were seen parked).
+     */
+    @Test
+    void anOverflowWaitSlowsProducersDownInsteadOfDroppingTheirEvents() throws Exception {
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        EventPipeline pipeline = EventPipeline.builder().capacity(2).overflowWait(Duration.ofSeconds(30))
+                .sink(line -> {
+                    Thread.sleep(1);
+                    written.add(line);
+                }).start();
+        int producers = 8;
+        int each = 50;
+        List<Thread> threads = new ArrayList<>();
+        boolean[] allQueued = {true};
+        for (int p = 0; p < producers; p++) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    if (!pipeline.offer(ExampleEvents.minimal(EventAction.EXEC_FAILED, EventDataset.AGENT))) {
+                        allQueued[0] = false;
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        boolean sawAWaitingProducer = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                sawAWaitingProducer |= t.getState() == Thread.State.TIMED_WAITING;
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(pipeline.close(Duration.ofSeconds(30)));
+        assertTrue(allQueued[0], "every offer was queued");
+        assertEquals(new PipelineStats(producers * each, producers * each, 0).toString(),
+                pipeline.stats().toString());
+        assertEquals(producers * each, written.size());
+        assertTrue(sawAWaitingProducer, "producers waited for room rather than dropping");
+    }
+
+    @Test
+    void theOverflowWaitIsBoundedAndEndsAtClose() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecEvent e = ExampleEvents.minimal(EventAction.EXEC_FAILED, EventDataset.AGENT);
+
+        EventPipeline bounded = fullBehindAStuckSink(Duration.ofMillis(50), release, e);
+        assertFalse(bounded.offer(e), "the output is stuck: the wait ends and the event is dropped");
+        assertEquals(1, bounded.droppedCount());
+
+        EventPipeline closing = fullBehindAStuckSink(Duration.ofHours(1), release, e);
+        boolean[] queued = {true};
+        Thread waiting = new Thread(() -> queued[0] = closing.offer(e));
+        waiting.start();
+        while (waiting.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        closing.close(Duration.ofMillis(10));
+        waiting.join(10_000);
+        assertFalse(waiting.isAlive(), "close ends the wait");
+        assertFalse(queued[0], "and the event is dropped");
+        release.countDown();
+        bounded.close(Duration.ofSeconds(10));
+    }
+
+    /** A pipeline of capacity 1 whose writer hangs in the sink with one event while a second fills the queue. */
+    private static EventPipeline fullBehindAStuckSink(Duration overflowWait, CountDownLatch release, ExecEvent e)
+            throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        EventPipeline p = EventPipeline.builder().capacity(1).overflowWait(overflowWait).sink(line -> {
+            entered.countDown();
+            release.await();
+        }).start();
+        assertTrue(p.offer(e));
+        entered.await();
+        assertTrue(p.offer(e));
+        return p;
+    }
+
     @Test
     void badConfigurationIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> EventPipeline.builder().overflowWait(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> EventPipeline.builder().capacity(0));
         assertThrows(IllegalArgumentException.class, () -> EventPipeline.builder().reportInterval(Duration.ZERO));
     }
