@@ -162,25 +162,30 @@ public final class AgentOptions {
         if (value == null) {
             return mode == Mode.ENFORCE ? Duration.ZERO : OBSERVE_RECHECK;
         }
-        String expected = "': expected 0, or a duration such as 250ms or 1s, at most " + MAX_RECHECK.toSeconds() + "s";
-        Duration d;
-        try {
-            if ("0".equals(value)) {
-                d = Duration.ZERO;
-            } else if (value.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            } else if (value.endsWith("s")) {
-                d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else {
-                throw new InvalidOptionException("invalid recheck '" + value + expected);
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new InvalidOptionException("invalid recheck '" + value + expected);
-        }
-        if (d.isNegative() || d.compareTo(MAX_RECHECK) > 0) {
-            throw new InvalidOptionException("invalid recheck '" + value + expected);
+        Duration d = parseDuration(value);
+        if (d == null || d.isNegative() || d.compareTo(MAX_RECHECK) > 0) {
+            throw new InvalidOptionException("invalid recheck '" + value + "': expected 0, or a duration such as"
+                    + " 250ms or 1s, at most " + MAX_RECHECK.toSeconds() + "s");
         }
         return d;
+    }
+
+    /** {@code 0}, {@code Nms} or {@code Ns}; null for anything else. */
+    private static Duration parseDuration(String value) {
+        try {
+            if ("0".equals(value)) {
+                return Duration.ZERO;
+            }
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return null;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
     }
 
     public Mode mode() {

@@ -48,8 +48,7 @@ public final class ExecInterceptor {
                 return null; // the success path: no re-entry guard needed, see TrustedCommands
             }
         } catch (Throwable t) {
-            AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
-            return null;
+            return goAheadUnchecked(t);
         }
         int[] d = depth.get();
         if (d[0] > 0) {
@@ -59,11 +58,16 @@ public final class ExecInterceptor {
         try {
             return guard().check(cmdarray, dir);
         } catch (Throwable t) {
-            AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
-            return null;
+            return goAheadUnchecked(t);
         } finally {
             d[0]--;
         }
+    }
+
+    /** Fails open: one warning, and no exception to throw, so the JDK starts the process as if we were not there. */
+    private static Throwable goAheadUnchecked(Throwable t) {
+        AgentLog.warn("exec check failed (" + t + "); the exec goes ahead unchecked");
+        return null;
     }
 
     void afterFailure(Object builder, Throwable thrown) {

@@ -34,11 +34,6 @@ final class TrustedCommands {
         this.ticker = ticker;
     }
 
-    /** Whether commands are trusted at all ({@code recheck} above 0). */
-    boolean enabled() {
-        return recheckNanos > 0;
-    }
-
     /** The clock reading to pass to {@link #trust} for a check that starts now. */
     long now() {
         return ticker == null ? System.nanoTime() : ticker.getAsLong();
