@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +33,9 @@ class ExecGuardTest {
 
     private final List<AgentEventStream> streams = new ArrayList<>();
 
+    /** A guard on the real clocks. */
     private ExecGuard guard(String options, Launcher launcher) throws Exception {
-        AgentOptions o = AgentOptions.parse(options, Map.of());
-        Path events = dir.resolve("events.json");
-        return new ExecGuard(o, new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin"),
-                ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher, ExecErrorFormat.LEGACY,
-                () -> started(AgentEventStream.start(OutputSpec.file(events))));
+        return guard(options, launcher, 0, System::nanoTime);
     }
 
     /** The monotonic time the guard of {@link #timedGuard} reads. */
@@ -48,13 +46,19 @@ class ExecGuardTest {
      * runs a minute ahead, so a file written by the test is past the racy window at once.
      */
     private ExecGuard timedGuard(String options, Launcher launcher) throws Exception {
+        return guard(options, launcher, TimeUnit.MINUTES.toNanos(1), ticks::get);
+    }
+
+    /** A guard whose diagnoser's wall clock runs {@code wallAheadNanos} ahead; {@code ticker} times its trust. */
+    private ExecGuard guard(String options, Launcher launcher, long wallAheadNanos, LongSupplier ticker)
+            throws Exception {
         AgentOptions o = AgentOptions.parse(options, Map.of());
         Path events = dir.resolve("events.json");
         Diagnoser diagnoser = new Diagnoser(DiagnosisEngine::forHost, "/usr/bin:/bin",
-                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) + TimeUnit.MINUTES.toNanos(1));
+                () -> TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) + wallAheadNanos);
         return new ExecGuard(o, diagnoser, ExecutableResolver.of("/usr/bin:/bin", dir), () -> launcher,
                 ExecErrorFormat.LEGACY, () -> started(AgentEventStream.start(OutputSpec.file(events))),
-                new TrustedCommands(o.recheck(), ticks::get));
+                new TrustedCommands(o.recheck(), ticker));
     }
 
     private synchronized AgentEventStream started(AgentEventStream stream) {

@@ -75,13 +75,15 @@ class ConcurrencySoakIT {
         for (Fixture f : List.of(eacces, enoent, loader, crlf)) {
             long[] c = counts.get(f.path.toString());
             assertEquals(c[0], c[1], f + ": every exec of it throws");
-            assertEquals(c[1], count(Events.about(all, f.path), "exec-failed"), f + ": one event per failure" + agentSaid);
+            assertEquals(c[1], count(Events.about(all, f.path), "exec-failed"),
+                    f + ": one event per failure" + agentSaid);
             expected += c[1];
         }
         for (Fixture f : List.of(fallback, arch)) {
             long[] c = counts.get(f.path.toString());
             assertEquals(0, c[1], f + ": glibc's JVM falls back to /bin/sh, nothing is thrown");
-            assertEquals(c[0], count(Events.about(all, f.path), "exec-shell-fallback"), f + ": one event each" + agentSaid);
+            assertEquals(c[0], count(Events.about(all, f.path), "exec-shell-fallback"),
+                    f + ": one event each" + agentSaid);
             expected += c[0];
         }
         assertEquals(0, counts.get("/bin/true")[1]);
